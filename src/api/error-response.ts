@@ -1,0 +1,44 @@
+/**
+ * The one place errors become the wire body: `{"error":{"code","message","status"}}` with
+ * `content-type: application/json` (the SDKs parse the body only with that type). Unknown
+ * errors are logged and answered as INTERNAL without leaking their message.
+ */
+import type { ServerResponse } from 'node:http';
+import { AppError } from '../core/errors.js';
+import type { Logger } from '../lib/logger.js';
+
+export interface ErrorBody {
+  error: { code: number; message: string; status: string; details?: unknown[] };
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new AppError('INTERNAL', 'Internal error encountered.', { cause: error });
+}
+
+export function errorBody(error: AppError): ErrorBody {
+  const details = error.errorInfo
+    ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', domain: 'googleapis.com', ...error.errorInfo }]
+    : undefined;
+  return {
+    error: { code: error.httpStatus, message: error.message, status: error.status, ...(details ? { details } : {}) },
+  };
+}
+
+/** Writes the error response (or ends the connection if headers already went out). */
+export function writeError(response: ServerResponse, error: unknown, logger: Logger): AppError {
+  const appError = toAppError(error);
+  if (appError.status === 'INTERNAL') logger.error('request failed', { error: appError.cause ?? appError });
+  if (response.headersSent) {
+    response.destroy();
+    return appError;
+  }
+  const body = JSON.stringify(errorBody(appError));
+  response.writeHead(appError.httpStatus, {
+    ...appError.headers,
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+  return appError;
+}

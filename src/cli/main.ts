@@ -1,0 +1,19 @@
+/** The `batchmode` command line. */
+import { Command } from 'commander';
+import { ConfigError } from '../config.js';
+import { registerServeCommand } from './serve-command.js';
+
+const program = new Command('batchmode')
+  .description('Self-hosted Gemini API Batch Mode')
+  .version('0.1.0')
+  .showHelpAfterError();
+registerServeCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`batchmode: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

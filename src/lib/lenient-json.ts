@@ -1,0 +1,174 @@
+/**
+ * A forgiving JSON reader for request bodies.
+ *
+ * Google's own guide sends bodies that are not JSON: single-quoted strings
+ * (`{'file': {'display_name': 'X'}}`) and, after shell expansion, bare words as values
+ * (`{'file_name': files/123456}`). Users paste those samples as they are, so request bodies
+ * are read with this parser. Strict JSON takes the fast path through `JSON.parse`; anything
+ * else is read by a small recursive-descent parser that also accepts single-quoted strings,
+ * unquoted keys, bare-word values, trailing commas and comments.
+ */
+
+/** Thrown with a position-bearing message when the text is not even lenient JSON. */
+export class LenientJsonError extends Error {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
+    this.name = 'LenientJsonError';
+  }
+}
+
+/** Parses `text` as JSON, falling back to the lenient grammar described above. */
+export function parseLenientJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return new LenientParser(text).parseDocument();
+  }
+}
+
+const BARE_WORD_STOP = new Set([',', '}', ']', ':', '{', '[', '"', "'"]);
+const ESCAPES: Record<string, string> = {
+  '"': '"', "'": "'", '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t',
+};
+
+class LenientParser {
+  private index = 0;
+
+  constructor(private readonly text: string) {}
+
+  parseDocument(): unknown {
+    this.skipSpace();
+    const value = this.parseValue();
+    this.skipSpace();
+    if (this.index < this.text.length) this.fail(`unexpected '${this.text[this.index]}'`);
+    return value;
+  }
+
+  private parseValue(): unknown {
+    this.skipSpace();
+    const char = this.text[this.index];
+    if (char === undefined) this.fail('unexpected end of input');
+    if (char === '{') return this.parseObject();
+    if (char === '[') return this.parseArray();
+    if (char === '"' || char === "'") return this.parseString(char);
+    return this.parseBareValue();
+  }
+
+  private parseObject(): Record<string, unknown> {
+    const result: Record<string, unknown> = {};
+    this.index++;
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.index] === '}') {
+        this.index++;
+        return result;
+      }
+      const key = this.parseKey();
+      this.skipSpace();
+      if (this.text[this.index] !== ':') this.fail(`expected ':' after key '${key}'`);
+      this.index++;
+      Object.defineProperty(result, key, {
+        value: this.parseValue(), enumerable: true, writable: true, configurable: true,
+      });
+      this.skipSpace();
+      const next = this.text[this.index];
+      if (next === ',') this.index++;
+      else if (next !== '}') this.fail("expected ',' or '}'");
+    }
+  }
+
+  private parseArray(): unknown[] {
+    const result: unknown[] = [];
+    this.index++;
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.index] === ']') {
+        this.index++;
+        return result;
+      }
+      result.push(this.parseValue());
+      this.skipSpace();
+      const next = this.text[this.index];
+      if (next === ',') this.index++;
+      else if (next !== ']') this.fail("expected ',' or ']'");
+    }
+  }
+
+  private parseKey(): string {
+    const char = this.text[this.index];
+    if (char === '"' || char === "'") return this.parseString(char);
+    const start = this.index;
+    while (this.index < this.text.length && /[\w$-]/.test(this.text[this.index] ?? '')) this.index++;
+    if (start === this.index) this.fail('expected a key');
+    return this.text.slice(start, this.index);
+  }
+
+  private parseString(quote: string): string {
+    let result = '';
+    this.index++;
+    for (;;) {
+      const char = this.text[this.index];
+      if (char === undefined) this.fail('unterminated string');
+      this.index++;
+      if (char === quote) return result;
+      if (char !== '\\') {
+        result += char;
+        continue;
+      }
+      const escaped = this.text[this.index];
+      this.index++;
+      if (escaped === 'u') {
+        const hex = this.text.slice(this.index, this.index + 4);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape');
+        result += String.fromCharCode(Number.parseInt(hex, 16));
+        this.index += 4;
+      } else if (escaped === '\n') {
+        // A backslash-newline continues the string, as in JavaScript.
+      } else if (escaped !== undefined && escaped in ESCAPES) {
+        result += ESCAPES[escaped];
+      } else {
+        this.fail(`bad escape '\\${escaped ?? ''}'`);
+      }
+    }
+  }
+
+  /** Numbers, true/false/null, or any run of characters up to a delimiter (a bare string). */
+  private parseBareValue(): unknown {
+    const start = this.index;
+    while (this.index < this.text.length) {
+      const char = this.text[this.index] ?? '';
+      if (BARE_WORD_STOP.has(char) || char === '\n' || char === '\r') break;
+      this.index++;
+    }
+    const word = this.text.slice(start, this.index).trim();
+    if (word === '') this.fail(`unexpected '${this.text[this.index] ?? 'end of input'}'`);
+    if (word === 'true') return true;
+    if (word === 'false') return false;
+    if (word === 'null') return null;
+    if (/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(word)) return Number(word);
+    return word;
+  }
+
+  private skipSpace(): void {
+    for (;;) {
+      const char = this.text[this.index];
+      if (char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\uFEFF') {
+        this.index++;
+      } else if (char === '/' && this.text[this.index + 1] === '/') {
+        while (this.index < this.text.length && this.text[this.index] !== '\n') this.index++;
+      } else if (char === '/' && this.text[this.index + 1] === '*') {
+        const end = this.text.indexOf('*/', this.index + 2);
+        this.index = end === -1 ? this.text.length : end + 2;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private fail(message: string): never {
+    throw new LenientJsonError(`${message} at position ${this.index}`, this.index);
+  }
+}

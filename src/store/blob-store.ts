@@ -1,0 +1,27 @@
+/**
+ * The port for file bytes. Implementations stream; nothing here takes or returns a whole
+ * file in memory. Keys are relative paths such as `files/<tenant>/<id>`.
+ */
+import type { Readable } from 'node:stream';
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  start: number;
+  /** Last byte, inclusive. */
+  end: number;
+}
+
+export interface BlobStore {
+  /** Appends the stream's bytes to the blob (creating it); resolves the blob's new size. */
+  append(key: string, source: Readable): Promise<number>;
+  /** Reads the blob, or one byte range of it. Rejects with NOT_FOUND when absent. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /** Size in bytes, or undefined when the blob does not exist. */
+  size(key: string): Promise<number | undefined>;
+  /** Cuts the blob down to `sizeBytes` (drops bytes of a chunk that failed half-way). */
+  truncate(key: string, sizeBytes: number): Promise<void>;
+  /** Renames a blob (staging → final). */
+  move(fromKey: string, toKey: string): Promise<void>;
+  /** Removes a blob; absent blobs are not an error. */
+  delete(key: string): Promise<void>;
+}

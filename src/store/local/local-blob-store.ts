@@ -1,0 +1,65 @@
+/**
+ * BlobStore on the local file system, under `<root>/`. Appends go through a write stream with
+ * backpressure (`pipeline`), reads are file streams with optional byte ranges, moves are
+ * renames within the same file system (atomic).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { notFound } from '../../core/errors.js';
+import type { BlobStore, ByteRange } from '../blob-store.js';
+
+export function createLocalBlobStore(root: string): BlobStore {
+  const base = resolve(root);
+  const pathOf = (key: string): string => {
+    const path = resolve(base, key);
+    if (!path.startsWith(base + sep)) throw new Error(`blob key escapes the store: ${key}`);
+    return path;
+  };
+
+  return {
+    async append(key, source) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      await pipeline(source, createWriteStream(path, { flags: 'a' }));
+      return (await stat(path)).size;
+    },
+
+    async read(key, range?: ByteRange) {
+      const path = pathOf(key);
+      try {
+        await stat(path);
+      } catch {
+        throw notFound(`blob ${key} not found`);
+      }
+      return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+    },
+
+    async size(key) {
+      try {
+        return (await stat(pathOf(key))).size;
+      } catch {
+        return undefined;
+      }
+    },
+
+    async truncate(key, sizeBytes) {
+      await truncate(pathOf(key), sizeBytes);
+    },
+
+    async move(fromKey, toKey) {
+      const target = pathOf(toKey);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(pathOf(fromKey), target);
+    },
+
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+  };
+}
+
+/** Where the local blob store of a data directory lives. */
+export const localBlobRoot = (dataDir: string): string => join(dataDir, 'blobs');

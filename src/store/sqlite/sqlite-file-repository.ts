@@ -1,0 +1,88 @@
+/** FileRepository on SQLite. Rows are snake_case; they become camelCase records only here. */
+import type { Database } from 'better-sqlite3';
+import type { FileRecord, FileSource, FileState } from '../../core/file.js';
+import type { FileRepository, ListOptions } from '../store.js';
+
+interface FileRow {
+  tenant_id: string;
+  id: string;
+  display_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256_hex: string;
+  state: string;
+  source: string;
+  blob_key: string;
+  create_time_ms: number;
+  update_time_ms: number;
+  expiration_time_ms: number;
+}
+
+export function fileFromRow(row: FileRow): FileRecord {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    displayName: row.display_name,
+    mimeType: row.mime_type,
+    sizeBytes: row.size_bytes,
+    sha256Hex: row.sha256_hex,
+    state: row.state as FileState,
+    source: row.source as FileSource,
+    blobKey: row.blob_key,
+    createTimeMs: row.create_time_ms,
+    updateTimeMs: row.update_time_ms,
+    expirationTimeMs: row.expiration_time_ms,
+  };
+}
+
+export function fileToParams(file: FileRecord): unknown[] {
+  return [
+    file.tenantId, file.id, file.displayName, file.mimeType, file.sizeBytes, file.sha256Hex,
+    file.state, file.source, file.blobKey, file.createTimeMs, file.updateTimeMs, file.expirationTimeMs,
+  ];
+}
+
+export const INSERT_FILE_SQL = `INSERT OR IGNORE INTO files (tenant_id, id, display_name, mime_type, size_bytes,
+  sha256_hex, state, source, blob_key, create_time_ms, update_time_ms, expiration_time_ms)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export function createSqliteFileRepository(db: Database): FileRepository {
+  const insert = db.prepare(INSERT_FILE_SQL);
+  const get = db.prepare<[string, string], FileRow>('SELECT * FROM files WHERE tenant_id = ? AND id = ?');
+  const listFirst = db.prepare<[string, number], FileRow>(
+    'SELECT * FROM files WHERE tenant_id = ? ORDER BY create_time_ms DESC, id DESC LIMIT ?',
+  );
+  const listAfter = db.prepare<[string, number, number, string, number], FileRow>(
+    `SELECT * FROM files WHERE tenant_id = ?
+       AND (create_time_ms < ? OR (create_time_ms = ? AND id < ?))
+     ORDER BY create_time_ms DESC, id DESC LIMIT ?`,
+  );
+  const remove = db.prepare<[string, string], FileRow>('DELETE FROM files WHERE tenant_id = ? AND id = ? RETURNING *');
+  const expired = db.prepare<[number, number], FileRow>(
+    'SELECT * FROM files WHERE expiration_time_ms <= ? ORDER BY expiration_time_ms LIMIT ?',
+  );
+  const uploadWithFileId = db.prepare('SELECT 1 FROM upload_sessions WHERE tenant_id = ? AND file_id = ?');
+  const insertIfFree = db.transaction((file: FileRecord): boolean => {
+    if (uploadWithFileId.get(file.tenantId, file.id) !== undefined) return false;
+    return insert.run(...fileToParams(file)).changes === 1;
+  });
+
+  return {
+    insert: async (file) => insertIfFree.immediate(file),
+    get: async (tenantId, id) => {
+      const row = get.get(tenantId, id);
+      return row && fileFromRow(row);
+    },
+    list: async (tenantId, { limit, after }: ListOptions) => {
+      const rows = after
+        ? listAfter.all(tenantId, after.createTimeMs, after.createTimeMs, after.id, limit)
+        : listFirst.all(tenantId, limit);
+      return rows.map(fileFromRow);
+    },
+    delete: async (tenantId, id) => {
+      const row = remove.get(tenantId, id);
+      return row && fileFromRow(row);
+    },
+    listExpired: async (nowMs, limit) => expired.all(nowMs, limit).map(fileFromRow),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The embedded default Store: one SQLite database file in WAL mode (readers never block the
+ * writer), opened by better-sqlite3. Writes that must be atomic across rows use IMMEDIATE
+ * transactions, which take the write lock up front instead of failing on upgrade.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sqliteMigrations } from '../migrations/sqlite/index.js';
+import type { Store } from '../store.js';
+import { migrateSqlite } from './migrate.js';
+import { createSqliteFileRepository } from './sqlite-file-repository.js';
+import { createSqliteUploadRepository } from './sqlite-upload-repository.js';
+
+/** Opens (creating and migrating if needed) the database at `path`; `:memory:` works for tests. */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrateSqlite(db, sqliteMigrations);
+  const ping = db.prepare('SELECT 1');
+  return {
+    files: createSqliteFileRepository(db),
+    uploads: createSqliteUploadRepository(db),
+    ping: async () => {
+      ping.get();
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/** UploadSessionRepository on SQLite. */
+import type { Database } from 'better-sqlite3';
+import type { FileRecord } from '../../core/file.js';
+import type { UploadSession } from '../../core/upload-session.js';
+import type { UploadSessionRepository } from '../store.js';
+import { INSERT_FILE_SQL, fileToParams } from './sqlite-file-repository.js';
+
+interface UploadRow {
+  upload_id: string;
+  tenant_id: string;
+  file_id: string;
+  display_name: string;
+  mime_type: string;
+  declared_size_bytes: number | null;
+  received_bytes: number;
+  staging_key: string;
+  create_time_ms: number;
+  update_time_ms: number;
+}
+
+function sessionFromRow(row: UploadRow): UploadSession {
+  return {
+    uploadId: row.upload_id,
+    tenantId: row.tenant_id,
+    fileId: row.file_id,
+    displayName: row.display_name,
+    mimeType: row.mime_type,
+    declaredSizeBytes: row.declared_size_bytes ?? undefined,
+    receivedBytes: row.received_bytes,
+    stagingKey: row.staging_key,
+    createTimeMs: row.create_time_ms,
+    updateTimeMs: row.update_time_ms,
+  };
+}
+
+export function createSqliteUploadRepository(db: Database): UploadSessionRepository {
+  const insert = db.prepare(`INSERT OR IGNORE INTO upload_sessions (upload_id, tenant_id, file_id, display_name,
+    mime_type, declared_size_bytes, received_bytes, staging_key, create_time_ms, update_time_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const fileExists = db.prepare('SELECT 1 FROM files WHERE tenant_id = ? AND id = ?');
+  const get = db.prepare<[string], UploadRow>('SELECT * FROM upload_sessions WHERE upload_id = ?');
+  const advance = db.prepare(
+    'UPDATE upload_sessions SET received_bytes = ?, update_time_ms = ? WHERE upload_id = ? AND received_bytes = ?',
+  );
+  const remove = db.prepare<[string], UploadRow>('DELETE FROM upload_sessions WHERE upload_id = ? RETURNING *');
+  const insertFile = db.prepare(INSERT_FILE_SQL);
+  const stale = db.prepare<[number, number], UploadRow>(
+    'SELECT * FROM upload_sessions WHERE update_time_ms < ? ORDER BY update_time_ms LIMIT ?',
+  );
+
+  const insertIfFree = db.transaction((session: UploadSession): boolean => {
+    if (fileExists.get(session.tenantId, session.fileId) !== undefined) return false;
+    return insert.run(
+      session.uploadId, session.tenantId, session.fileId, session.displayName, session.mimeType,
+      session.declaredSizeBytes ?? null, session.receivedBytes, session.stagingKey,
+      session.createTimeMs, session.updateTimeMs,
+    ).changes === 1;
+  });
+  const complete = db.transaction((uploadId: string, file: FileRecord): boolean => {
+    if (remove.get(uploadId) === undefined) return false;
+    if (insertFile.run(...fileToParams(file)).changes !== 1) throw new FileIdTaken();
+    return true;
+  });
+
+  return {
+    insert: async (session) => insertIfFree.immediate(session),
+    get: async (uploadId) => {
+      const row = get.get(uploadId);
+      return row && sessionFromRow(row);
+    },
+    advance: async (uploadId, expectedBytes, receivedBytes, nowMs) =>
+      advance.run(receivedBytes, nowMs, uploadId, expectedBytes).changes === 1,
+    complete: async (uploadId, file) => {
+      try {
+        return complete.immediate(uploadId, file);
+      } catch (error) {
+        if (error instanceof FileIdTaken) return false;
+        throw error;
+      }
+    },
+    delete: async (uploadId) => {
+      const row = remove.get(uploadId);
+      return row && sessionFromRow(row);
+    },
+    listStale: async (beforeMs, limit) => stale.all(beforeMs, limit).map(sessionFromRow),
+  };
+}
+
+/** Rolls the completing transaction back when the file id was taken meanwhile. */
+class FileIdTaken extends Error {}
