@@ -3,7 +3,7 @@
  * with a fresh data directory, and stops it after the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -15,12 +15,14 @@ export interface ServerProcess {
   output(): string;
   /** Peak resident memory of the server process (VmHWM), in bytes. */
   peakRssBytes(): number;
+  /** Stops the server (SIGTERM) and removes the data directory if this helper made it. */
   stop(): Promise<void>;
 }
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 
 export async function startServerProcess(options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<ServerProcess> {
+  const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'batchmode-e2e-'));
   const child = spawn(
     process.execPath,
@@ -61,11 +63,14 @@ export async function startServerProcess(options: { env?: Record<string, string>
       const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
       return Number(kib) * 1024;
     },
-    stop: () =>
-      new Promise<void>((resolveStop) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
-        child.once('exit', () => resolveStop());
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((resolveStop) => {
+          child.once('exit', () => resolveStop());
+          child.kill('SIGTERM');
+        });
+      }
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
