@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { BatchRecord, ShardRecord } from '../core/batch.js';
 import type { FileRecord } from '../core/file.js';
 import type { UploadSession } from '../core/upload-session.js';
 import type { Store } from './store.js';
@@ -25,6 +26,23 @@ function makeSession(overrides: Partial<UploadSession> = {}): UploadSession {
     declaredSizeBytes: 100, receivedBytes: 0, stagingKey: 'uploads/u1', createTimeMs: 1_000,
     updateTimeMs: 1_000, ...overrides,
   };
+}
+
+function makeBatch(overrides: Partial<BatchRecord> = {}): BatchRecord {
+  return {
+    id: 'b1', tenantId: 't1', kind: 'generate', model: 'gemini-2.5-flash', displayName: 'batch', state: 'BATCH_STATE_PENDING',
+    priority: 0, inputKind: 'file', inputFileId: 'f1', inputBlobKey: 'batches/b1/input.jsonl', requestCount: 4,
+    succeededCount: 0, failedCount: 0, resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: { uris: ['https://x'] },
+    error: undefined, createTimeMs: 1_000, updateTimeMs: 1_000, startTimeMs: undefined, endTimeMs: undefined,
+    deadlineMs: 100_000, ...overrides,
+  };
+}
+
+function makeShards(batchId: string, count: number): ShardRecord[] {
+  return Array.from({ length: count }, (_, index) => ({
+    batchId, index, firstRequest: index * 2, requestCount: 2, byteStart: index * 100, byteEnd: index * 100 + 100,
+    state: 'pending' as const, succeededCount: 0, failedCount: 0,
+  }));
 }
 
 async function withStore(open: OpenStore, body: (store: Store) => Promise<void>): Promise<void> {
@@ -105,6 +123,79 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.deepEqual((await store.uploads.listStale(1_000, 10)).map((s) => s.uploadId), ['old']);
         assert.equal((await store.uploads.delete('old'))?.uploadId, 'old');
         assert.equal(await store.uploads.get('old'), undefined);
+      }));
+
+    test('batches: create, get, tenant isolation, list newest first, delete with shards', () =>
+      withStore(open, async (store) => {
+        await store.batches.create(makeBatch(), makeShards('b1', 2));
+        await store.batches.create(makeBatch({ id: 'b2', createTimeMs: 2_000 }), makeShards('b2', 1));
+        await store.batches.create(makeBatch({ id: 'b3', tenantId: 't2' }), makeShards('b3', 1));
+        assert.deepEqual(await store.batches.get('t1', 'b1'), makeBatch());
+        assert.equal(await store.batches.get('t2', 'b1'), undefined);
+        assert.deepEqual((await store.batches.list('t1', { limit: 10 })).map((b) => b.id), ['b2', 'b1']);
+        assert.deepEqual((await store.batches.list('t1', { limit: 10, after: { createTimeMs: 2_000, id: 'b2' } })).map((b) => b.id), ['b1']);
+        assert.equal((await store.batches.delete('t2', 'b1')), undefined, "another tenant's delete does nothing");
+        assert.equal((await store.batches.delete('t1', 'b1'))?.id, 'b1');
+        assert.equal(await store.batches.getById('b1'), undefined);
+        assert.deepEqual(await store.shards.listForBatch('b1'), []);
+      }));
+
+    test('batches: transitions are compare-and-set and set the given fields', () =>
+      withStore(open, async (store) => {
+        await store.batches.create(makeBatch(), makeShards('b1', 1));
+        assert.equal(await store.batches.transition('b1', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_SUCCEEDED', 5_000), false);
+        assert.equal(await store.batches.transition('b1', ['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 5_000, { endTimeMs: 5_000 }), true);
+        const batch = await store.batches.getById('b1');
+        assert.equal(batch?.state, 'BATCH_STATE_CANCELLED');
+        assert.equal(batch?.endTimeMs, 5_000);
+        assert.deepEqual((await store.batches.listUnfinalized(10)).map((b) => b.id), ['b1']);
+        await store.batches.setResults('b1', 6_000, { resultsBlobKey: 'r', succeededCount: 1, failedCount: 3, error: { code: 1, message: 'x' } });
+        assert.deepEqual(await store.batches.listUnfinalized(10), []);
+        const finished = await store.batches.getById('b1');
+        assert.deepEqual([finished?.resultsBlobKey, finished?.succeededCount, finished?.failedCount, finished?.error], ['r', 1, 3, { code: 1, message: 'x' }]);
+      }));
+
+    test('shards: claim by priority, lease, progress, complete, takeover of a lapsed lease', () =>
+      withStore(open, async (store) => {
+        await store.batches.create(makeBatch({ id: 'low', priority: 0 }), makeShards('low', 1));
+        await store.batches.create(makeBatch({ id: 'high', priority: 5, createTimeMs: 9_000 }), makeShards('high', 2));
+        const first = await store.shards.claim('w1', 10_000, 20_000);
+        assert.deepEqual([first?.batch.id, first?.shard.index], ['high', 0]);
+        assert.equal(first?.batch.state, 'BATCH_STATE_RUNNING');
+        assert.equal(first?.batch.startTimeMs, 10_000);
+        const second = await store.shards.claim('w2', 10_000, 20_000);
+        assert.deepEqual([second?.batch.id, second?.shard.index], ['high', 1]);
+        const third = await store.shards.claim('w2', 10_000, 20_000);
+        assert.equal(third?.batch.id, 'low');
+        assert.equal(await store.shards.claim('w3', 10_000, 20_000), undefined, 'nothing left');
+        assert.equal(await store.shards.recordProgress('high', 0, 'w1', 1, 0), true);
+        assert.equal(await store.shards.recordProgress('high', 0, 'w2', 1, 0), false, 'only the owner records');
+        assert.deepEqual((await store.batches.progress(['high'])).get('high'), { succeededCount: 1, failedCount: 0, doneShards: 0, totalShards: 2 });
+        // w2's lease on high/1 lapses; w3 takes it over and w2 can no longer finish it.
+        const takeover = await store.shards.claim('w3', 30_000, 40_000);
+        assert.deepEqual([takeover?.batch.id, takeover?.shard.index], ['high', 0], 'both high shards lapsed; the first comes back first');
+        assert.equal(await store.shards.renew('high', 0, 'w1', 50_000), false, 'the old owner lost it');
+        assert.deepEqual(await store.shards.complete('high', 0, 'w1', 2, 0), { completed: false, allDone: false });
+        assert.deepEqual(await store.shards.complete('high', 0, 'w3', 2, 0), { completed: true, allDone: false });
+        const last = await store.shards.claim('w3', 30_000, 40_000);
+        assert.deepEqual([last?.batch.id, last?.shard.index], ['high', 1]);
+        assert.equal(await store.shards.hasLiveLease('high', 30_000), true);
+        assert.deepEqual(await store.shards.complete('high', 1, 'w3', 1, 1), { completed: true, allDone: true });
+        assert.deepEqual((await store.batches.progress(['high'])).get('high'), { succeededCount: 3, failedCount: 1, doneShards: 2, totalShards: 2 });
+      }));
+
+    test('shards: releaseAll gives unfinished shards back; terminal batches are not claimed; overdue listing', () =>
+      withStore(open, async (store) => {
+        await store.batches.create(makeBatch({ id: 'a', deadlineMs: 5_000 }), makeShards('a', 2));
+        await store.batches.create(makeBatch({ id: 'c', deadlineMs: 500_000 }), makeShards('c', 1));
+        assert.equal((await store.shards.claim('w1', 1_000, 100_000))?.batch.id, 'a');
+        assert.equal((await store.shards.claim('w1', 1_000, 100_000))?.batch.id, 'c', 'equal priorities share: the idle batch goes next');
+        assert.equal(await store.shards.releaseAll('w1'), 2);
+        assert.equal((await store.shards.claim('w2', 1_000, 100_000))?.shard.index, 0);
+        assert.deepEqual((await store.batches.listOverdue(6_000, 10)).map((b) => b.id), ['a']);
+        await store.batches.transition('c', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 2_000);
+        await store.batches.transition('a', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_EXPIRED', 2_000);
+        assert.equal(await store.shards.claim('w2', 2_000, 100_000), undefined);
       }));
   });
 }

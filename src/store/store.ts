@@ -4,6 +4,7 @@
  * the one behavioural suite in store/store.contract.ts. Methods are async so that a networked
  * implementation fits the same shape.
  */
+import type { BatchRecord, BatchState, ShardRecord } from '../core/batch.js';
 import type { FileRecord } from '../core/file.js';
 import type { UploadSession } from '../core/upload-session.js';
 
@@ -49,9 +50,80 @@ export interface UploadSessionRepository {
   listStale(beforeMs: number, limit: number): Promise<UploadSession[]>;
 }
 
+/** Live progress of a batch: sums over its shards. */
+export interface BatchProgress {
+  succeededCount: number;
+  failedCount: number;
+  doneShards: number;
+  totalShards: number;
+}
+
+/** Fields a state change may set along with the state. */
+export type BatchStateUpdate = Partial<
+  Pick<BatchRecord, 'succeededCount' | 'failedCount' | 'resultsBlobKey' | 'outputFileId' | 'error' | 'startTimeMs' | 'endTimeMs'>
+>;
+
+export interface BatchRepository {
+  /** Inserts a batch with all its shards in one transaction. */
+  create(batch: BatchRecord, shards: readonly ShardRecord[]): Promise<void>;
+  get(tenantId: string, id: string): Promise<BatchRecord | undefined>;
+  /** Any tenant's batch, for the engine. */
+  getById(id: string): Promise<BatchRecord | undefined>;
+  /** Newest first, then by id. */
+  list(tenantId: string, options: ListOptions): Promise<BatchRecord[]>;
+  /** Removes the batch and its shards; resolves the removed record. */
+  delete(tenantId: string, id: string): Promise<BatchRecord | undefined>;
+  /**
+   * Moves the batch to `to` only if it is in one of `from` (compare-and-set), setting `fields`
+   * and the update time. Resolves whether it moved.
+   */
+  transition(id: string, from: readonly BatchState[], to: BatchState, nowMs: number, fields?: BatchStateUpdate): Promise<boolean>;
+  /** Records the results of a terminal batch (results blob, counts, output file). */
+  setResults(id: string, nowMs: number, fields: BatchStateUpdate): Promise<void>;
+  /** Sums of shard counts for each batch id given. */
+  progress(ids: readonly string[]): Promise<Map<string, BatchProgress>>;
+  /** Terminal batches whose results are not written yet (cancelled or expired mid-run). */
+  listUnfinalized(limit: number): Promise<BatchRecord[]>;
+  /** Active batches whose deadline has passed. */
+  listOverdue(nowMs: number, limit: number): Promise<BatchRecord[]>;
+}
+
+/** A shard handed to a worker, with what it needs of its batch. */
+export interface ClaimedShard {
+  shard: ShardRecord;
+  batch: BatchRecord;
+}
+
+export interface ShardRepository {
+  /**
+   * Claims the next runnable shard for `owner` until `leaseUntilMs`: a pending shard, or a
+   * running one whose lease lapsed, of an active batch; higher priority first, then older.
+   */
+  claim(owner: string, nowMs: number, leaseUntilMs: number): Promise<ClaimedShard | undefined>;
+  /** Extends the lease while the owner still holds it; resolves false if it was lost. */
+  renew(batchId: string, index: number, owner: string, leaseUntilMs: number): Promise<boolean>;
+  /** Saves the shard's counts so far (progress), while the owner holds it. */
+  recordProgress(batchId: string, index: number, owner: string, succeeded: number, failed: number): Promise<boolean>;
+  /**
+   * Marks the shard done with its final counts. Resolves `allDone` when it was the batch's last
+   * unfinished shard, or false in `completed` when the owner no longer held it.
+   */
+  complete(batchId: string, index: number, owner: string, succeeded: number, failed: number): Promise<{ completed: boolean; allDone: boolean }>;
+  /** Gives back every shard the owner holds (graceful shutdown), unfinished ones to pending. */
+  releaseAll(owner: string): Promise<number>;
+  /** Gives back one shard without finishing it. */
+  release(batchId: string, index: number, owner: string): Promise<void>;
+  /** Shards of a batch in index order. */
+  listForBatch(batchId: string): Promise<ShardRecord[]>;
+  /** Whether some live lease (unexpired) is held on a shard of the batch. */
+  hasLiveLease(batchId: string, nowMs: number): Promise<boolean>;
+}
+
 export interface Store {
   readonly files: FileRepository;
   readonly uploads: UploadSessionRepository;
+  readonly batches: BatchRepository;
+  readonly shards: ShardRepository;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,7 +9,9 @@ import { dirname } from 'node:path';
 import { sqliteMigrations } from '../migrations/sqlite/index.js';
 import type { Store } from '../store.js';
 import { migrateSqlite } from './migrate.js';
+import { createSqliteBatchRepository } from './sqlite-batch-repository.js';
 import { createSqliteFileRepository } from './sqlite-file-repository.js';
+import { createSqliteShardRepository } from './sqlite-shard-repository.js';
 import { createSqliteUploadRepository } from './sqlite-upload-repository.js';
 
 /** Opens (creating and migrating if needed) the database at `path`; `:memory:` works for tests. */
@@ -25,6 +27,8 @@ export function openSqliteStore(path: string): Store {
   return {
     files: createSqliteFileRepository(db),
     uploads: createSqliteUploadRepository(db),
+    batches: createSqliteBatchRepository(db),
+    shards: createSqliteShardRepository(db),
     ping: async () => {
       ping.get();
     },

@@ -1,5 +1,6 @@
 /** SQLite migrations in order. Append-only: never edit a released migration, add the next number. */
 import { sql as files } from './0001-files.js';
+import { sql as batches } from './0002-batches.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   sql: string;
 }
 
-export const sqliteMigrations: readonly Migration[] = [{ version: 1, name: 'files', sql: files }];
+export const sqliteMigrations: readonly Migration[] = [
+  { version: 1, name: 'files', sql: files },
+  { version: 2, name: 'batches', sql: batches },
+];

@@ -1,0 +1,89 @@
+/**
+ * A batch and its lifecycle.
+ *
+ *            ┌──────────── cancel ───────────┐
+ *            │                               ▼
+ *   PENDING ──first shard claimed──▶ RUNNING ──last shard done──▶ SUCCEEDED
+ *      │  │                            │  │
+ *      │  └────── deadline ──────┐     │  └── deadline ──▶ EXPIRED
+ *      │                         ▼     └── cancel ──▶ CANCELLED
+ *      └── input unusable ──▶ FAILED      (PENDING may also go to CANCELLED or EXPIRED)
+ *
+ * Every terminal state keeps the results finished so far: CANCELLED and EXPIRED batches get a
+ * results file too, with an error line for each request that did not run. A per-request
+ * failure never fails the batch; FAILED means the batch as a whole could not run.
+ */
+import type { RpcStatus } from './gemini-types.js';
+
+export const BATCH_STATES = [
+  'BATCH_STATE_PENDING',
+  'BATCH_STATE_RUNNING',
+  'BATCH_STATE_SUCCEEDED',
+  'BATCH_STATE_FAILED',
+  'BATCH_STATE_CANCELLED',
+  'BATCH_STATE_EXPIRED',
+] as const;
+export type BatchState = (typeof BATCH_STATES)[number];
+
+export const ACTIVE_STATES: readonly BatchState[] = ['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'];
+
+export const isTerminal = (state: BatchState): boolean => !ACTIVE_STATES.includes(state);
+
+/** `generate` = batchGenerateContent, `embed` = asyncBatchEmbedContent. */
+export type BatchKind = 'generate' | 'embed';
+export type BatchInputKind = 'file' | 'inline';
+
+export interface BatchRecord {
+  /** 36 lowercase alphanumerics, as Gemini's. */
+  id: string;
+  tenantId: string;
+  kind: BatchKind;
+  /** Model id without `models/`. */
+  model: string;
+  displayName: string;
+  state: BatchState;
+  /** Higher runs first; may be negative. */
+  priority: number;
+  inputKind: BatchInputKind;
+  /** For file input: the file the client named (echoed as inputConfig.fileName). */
+  inputFileId: string | undefined;
+  /** The batch's own copy of its input, one request per line. */
+  inputBlobKey: string;
+  requestCount: number;
+  /** Counts frozen when the batch finished; while it runs they come from its shards. */
+  succeededCount: number;
+  failedCount: number;
+  /** Set once the results are written (terminal states only). */
+  resultsBlobKey: string | undefined;
+  /** For file input: the GENERATED results file's id (`batch-<id>`). */
+  outputFileId: string | undefined;
+  webhookConfig: unknown;
+  /** Set when the batch FAILED as a whole. */
+  error: RpcStatus | undefined;
+  createTimeMs: number;
+  updateTimeMs: number;
+  startTimeMs: number | undefined;
+  endTimeMs: number | undefined;
+  /** The completion window's end: past it the batch EXPIRES. */
+  deadlineMs: number;
+}
+
+/** A slice of a batch's input, claimed and run as a unit by one worker under a lease. */
+export interface ShardRecord {
+  batchId: string;
+  index: number;
+  /** Index (0-based, among requests) of the shard's first request. */
+  firstRequest: number;
+  requestCount: number;
+  /** Byte range of the shard's lines in the input blob: [byteStart, byteEnd). */
+  byteStart: number;
+  byteEnd: number;
+  state: 'pending' | 'running' | 'done';
+  succeededCount: number;
+  failedCount: number;
+}
+
+/** Batch ids are 36 lowercase alphanumerics, like production's. */
+export const BATCH_ID_LENGTH = 36;
+
+export const resultsFileId = (batchId: string): string => `batch-${batchId}`;

@@ -1,0 +1,175 @@
+/** BatchRepository on SQLite. */
+import type { Database } from 'better-sqlite3';
+import type { BatchKind, BatchInputKind, BatchRecord, BatchState, ShardRecord } from '../../core/batch.js';
+import type { RpcStatus } from '../../core/gemini-types.js';
+import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
+
+interface BatchRow {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  model: string;
+  display_name: string;
+  state: string;
+  priority: number;
+  input_kind: string;
+  input_file_id: string | null;
+  input_blob_key: string;
+  request_count: number;
+  succeeded_count: number;
+  failed_count: number;
+  results_blob_key: string | null;
+  output_file_id: string | null;
+  webhook_config: string | null;
+  error: string | null;
+  create_time_ms: number;
+  update_time_ms: number;
+  start_time_ms: number | null;
+  end_time_ms: number | null;
+  deadline_ms: number;
+}
+
+export function batchFromRow(row: BatchRow): BatchRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.kind as BatchKind,
+    model: row.model,
+    displayName: row.display_name,
+    state: row.state as BatchState,
+    priority: row.priority,
+    inputKind: row.input_kind as BatchInputKind,
+    inputFileId: row.input_file_id ?? undefined,
+    inputBlobKey: row.input_blob_key,
+    requestCount: row.request_count,
+    succeededCount: row.succeeded_count,
+    failedCount: row.failed_count,
+    resultsBlobKey: row.results_blob_key ?? undefined,
+    outputFileId: row.output_file_id ?? undefined,
+    webhookConfig: row.webhook_config === null ? undefined : (JSON.parse(row.webhook_config) as unknown),
+    error: row.error === null ? undefined : (JSON.parse(row.error) as RpcStatus),
+    createTimeMs: row.create_time_ms,
+    updateTimeMs: row.update_time_ms,
+    startTimeMs: row.start_time_ms ?? undefined,
+    endTimeMs: row.end_time_ms ?? undefined,
+    deadlineMs: row.deadline_ms,
+  };
+}
+
+const UPDATABLE: Record<keyof BatchStateUpdate, string> = {
+  succeededCount: 'succeeded_count',
+  failedCount: 'failed_count',
+  resultsBlobKey: 'results_blob_key',
+  outputFileId: 'output_file_id',
+  error: 'error',
+  startTimeMs: 'start_time_ms',
+  endTimeMs: 'end_time_ms',
+};
+
+function updateColumns(fields: BatchStateUpdate): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  for (const [name, column] of Object.entries(UPDATABLE) as [keyof BatchStateUpdate, string][]) {
+    if (!(name in fields)) continue;
+    const value = fields[name];
+    parts.push(`${column} = ?`);
+    values.push(name === 'error' ? (value === undefined ? null : JSON.stringify(value)) : (value ?? null));
+  }
+  return { sql: parts.map((part) => `, ${part}`).join(''), values };
+}
+
+export function createSqliteBatchRepository(db: Database): BatchRepository {
+  const insertBatch = db.prepare(`INSERT INTO batches (id, tenant_id, kind, model, display_name, state, priority,
+    input_kind, input_file_id, input_blob_key, request_count, succeeded_count, failed_count, results_blob_key,
+    output_file_id, webhook_config, error, create_time_ms, update_time_ms, start_time_ms, end_time_ms, deadline_ms)
+    VALUES (@id, @tenantId, @kind, @model, @displayName, @state, @priority, @inputKind, @inputFileId, @inputBlobKey,
+    @requestCount, @succeededCount, @failedCount, @resultsBlobKey, @outputFileId, @webhookConfig, @error,
+    @createTimeMs, @updateTimeMs, @startTimeMs, @endTimeMs, @deadlineMs)`);
+  const insertShard = db.prepare(`INSERT INTO shards (batch_id, shard_index, first_request, request_count,
+    byte_start, byte_end, state, succeeded_count, failed_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const get = db.prepare<[string, string], BatchRow>('SELECT * FROM batches WHERE tenant_id = ? AND id = ?');
+  const getById = db.prepare<[string], BatchRow>('SELECT * FROM batches WHERE id = ?');
+  const listFirst = db.prepare<[string, number], BatchRow>(
+    'SELECT * FROM batches WHERE tenant_id = ? ORDER BY create_time_ms DESC, id DESC LIMIT ?',
+  );
+  const listAfter = db.prepare<[string, number, number, string, number], BatchRow>(
+    `SELECT * FROM batches WHERE tenant_id = ? AND (create_time_ms < ? OR (create_time_ms = ? AND id < ?))
+     ORDER BY create_time_ms DESC, id DESC LIMIT ?`,
+  );
+  const remove = db.prepare<[string, string], BatchRow>('DELETE FROM batches WHERE tenant_id = ? AND id = ? RETURNING *');
+  const removeShards = db.prepare('DELETE FROM shards WHERE batch_id = ?');
+  const progress = db.prepare<[string], { batch_id: string; succeeded: number; failed: number; done: number; total: number }>(
+    `SELECT batch_id, SUM(succeeded_count) AS succeeded, SUM(failed_count) AS failed,
+       SUM(state = 'done') AS done, COUNT(*) AS total
+     FROM shards WHERE batch_id IN (SELECT value FROM json_each(?)) GROUP BY batch_id`,
+  );
+  const unfinalized = db.prepare<[number], BatchRow>(
+    `SELECT * FROM batches WHERE state IN ('BATCH_STATE_CANCELLED', 'BATCH_STATE_EXPIRED')
+       AND results_blob_key IS NULL ORDER BY update_time_ms LIMIT ?`,
+  );
+  const overdue = db.prepare<[number, number], BatchRow>(
+    `SELECT * FROM batches WHERE state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') AND deadline_ms <= ?
+     ORDER BY deadline_ms LIMIT ?`,
+  );
+
+  const create = db.transaction((batch: BatchRecord, shards: readonly ShardRecord[]) => {
+    insertBatch.run({
+      ...batch,
+      inputFileId: batch.inputFileId ?? null,
+      resultsBlobKey: batch.resultsBlobKey ?? null,
+      outputFileId: batch.outputFileId ?? null,
+      webhookConfig: batch.webhookConfig === undefined ? null : JSON.stringify(batch.webhookConfig),
+      error: batch.error === undefined ? null : JSON.stringify(batch.error),
+      startTimeMs: batch.startTimeMs ?? null,
+      endTimeMs: batch.endTimeMs ?? null,
+    });
+    for (const shard of shards) {
+      insertShard.run(shard.batchId, shard.index, shard.firstRequest, shard.requestCount, shard.byteStart,
+        shard.byteEnd, shard.state, shard.succeededCount, shard.failedCount);
+    }
+  });
+  const removeWithShards = db.transaction((tenantId: string, id: string) => {
+    const row = remove.get(tenantId, id);
+    if (row) removeShards.run(id);
+    return row;
+  });
+
+  return {
+    create: async (batch, shards) => create.immediate(batch, shards),
+    get: async (tenantId, id) => {
+      const row = get.get(tenantId, id);
+      return row && batchFromRow(row);
+    },
+    getById: async (id) => {
+      const row = getById.get(id);
+      return row && batchFromRow(row);
+    },
+    list: async (tenantId, { limit, after }: ListOptions) =>
+      (after ? listAfter.all(tenantId, after.createTimeMs, after.createTimeMs, after.id, limit) : listFirst.all(tenantId, limit)).map(batchFromRow),
+    delete: async (tenantId, id) => {
+      const row = removeWithShards.immediate(tenantId, id);
+      return row && batchFromRow(row);
+    },
+    transition: async (id, from, to, nowMs, fields = {}) => {
+      const columns = updateColumns(fields);
+      const statement = db.prepare(
+        `UPDATE batches SET state = ?, update_time_ms = ?${columns.sql} WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`,
+      );
+      return statement.run(to, nowMs, ...columns.values, id, ...from).changes === 1;
+    },
+    setResults: async (id, nowMs, fields) => {
+      const columns = updateColumns(fields);
+      db.prepare(`UPDATE batches SET update_time_ms = ?${columns.sql} WHERE id = ?`).run(nowMs, ...columns.values, id);
+    },
+    progress: async (ids) => {
+      const result = new Map<string, BatchProgress>();
+      if (ids.length === 0) return result;
+      for (const row of progress.all(JSON.stringify(ids))) {
+        result.set(row.batch_id, { succeededCount: row.succeeded, failedCount: row.failed, doneShards: row.done, totalShards: row.total });
+      }
+      return result;
+    },
+    listUnfinalized: async (limit) => unfinalized.all(limit).map(batchFromRow),
+    listOverdue: async (nowMs, limit) => overdue.all(nowMs, limit).map(batchFromRow),
+  };
+}

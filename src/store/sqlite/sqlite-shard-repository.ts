@@ -1,0 +1,107 @@
+/**
+ * ShardRepository on SQLite. Claiming is one IMMEDIATE transaction (select the best runnable
+ * shard, lease it, and move its batch to RUNNING), so two workers on one database never take
+ * the same shard. Order: higher batch priority first; among equal priorities the batch with
+ * fewest shards in flight (fair sharing), then the older batch, then shard order.
+ */
+import type { Database } from 'better-sqlite3';
+import type { ShardRecord } from '../../core/batch.js';
+import type { ShardRepository } from '../store.js';
+import { batchFromRow } from './sqlite-batch-repository.js';
+
+interface ShardRow {
+  batch_id: string;
+  shard_index: number;
+  first_request: number;
+  request_count: number;
+  byte_start: number;
+  byte_end: number;
+  state: string;
+  succeeded_count: number;
+  failed_count: number;
+}
+
+function shardFromRow(row: ShardRow): ShardRecord {
+  return {
+    batchId: row.batch_id,
+    index: row.shard_index,
+    firstRequest: row.first_request,
+    requestCount: row.request_count,
+    byteStart: row.byte_start,
+    byteEnd: row.byte_end,
+    state: row.state as ShardRecord['state'],
+    succeededCount: row.succeeded_count,
+    failedCount: row.failed_count,
+  };
+}
+
+export function createSqliteShardRepository(db: Database): ShardRepository {
+  const pick = db.prepare<[number, number], { batch_id: string; shard_index: number }>(
+    `SELECT s.batch_id, s.shard_index FROM shards s JOIN batches b ON b.id = s.batch_id
+     WHERE b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+       AND (s.state = 'pending' OR (s.state = 'running' AND s.lease_expires_ms < ?))
+     ORDER BY b.priority DESC,
+       (SELECT COUNT(*) FROM shards r WHERE r.batch_id = b.id AND r.state = 'running' AND r.lease_expires_ms >= ?),
+       b.create_time_ms, b.id, s.shard_index
+     LIMIT 1`,
+  );
+  const lease = db.prepare<[string, number, string, number], ShardRow>(
+    `UPDATE shards SET state = 'running', lease_owner = ?, lease_expires_ms = ?
+     WHERE batch_id = ? AND shard_index = ? RETURNING *`,
+  );
+  const startBatch = db.prepare(
+    `UPDATE batches SET state = 'BATCH_STATE_RUNNING', start_time_ms = ?, update_time_ms = ?
+     WHERE id = ? AND state = 'BATCH_STATE_PENDING'`,
+  );
+  const batchById = db.prepare('SELECT * FROM batches WHERE id = ?');
+  const renew = db.prepare(
+    `UPDATE shards SET lease_expires_ms = ? WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
+  );
+  const progress = db.prepare(
+    `UPDATE shards SET succeeded_count = ?, failed_count = ?
+     WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
+  );
+  const finish = db.prepare(
+    `UPDATE shards SET state = 'done', succeeded_count = ?, failed_count = ?, lease_owner = NULL, lease_expires_ms = NULL
+     WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
+  );
+  const unfinished = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM shards WHERE batch_id = ? AND state != 'done'`);
+  const releaseAll = db.prepare(
+    `UPDATE shards SET state = 'pending', lease_owner = NULL, lease_expires_ms = NULL WHERE lease_owner = ? AND state = 'running'`,
+  );
+  const releaseOne = db.prepare(
+    `UPDATE shards SET state = 'pending', lease_owner = NULL, lease_expires_ms = NULL
+     WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
+  );
+  const forBatch = db.prepare<[string], ShardRow>('SELECT * FROM shards WHERE batch_id = ? ORDER BY shard_index');
+  const liveLease = db.prepare<[string, number], { n: number }>(
+    `SELECT COUNT(*) AS n FROM shards WHERE batch_id = ? AND state = 'running' AND lease_expires_ms >= ?`,
+  );
+
+  const claim = db.transaction((owner: string, nowMs: number, leaseUntilMs: number) => {
+    const next = pick.get(nowMs, nowMs);
+    if (!next) return undefined;
+    const shard = lease.get(owner, leaseUntilMs, next.batch_id, next.shard_index);
+    if (!shard) return undefined;
+    startBatch.run(nowMs, nowMs, next.batch_id);
+    return { shard: shardFromRow(shard), batch: batchFromRow(batchById.get(next.batch_id) as Parameters<typeof batchFromRow>[0]) };
+  });
+  const complete = db.transaction((batchId: string, index: number, owner: string, succeeded: number, failed: number) => {
+    if (finish.run(succeeded, failed, batchId, index, owner).changes !== 1) return { completed: false, allDone: false };
+    return { completed: true, allDone: (unfinished.get(batchId)?.n ?? 0) === 0 };
+  });
+
+  return {
+    claim: async (owner, nowMs, leaseUntilMs) => claim.immediate(owner, nowMs, leaseUntilMs),
+    renew: async (batchId, index, owner, leaseUntilMs) => renew.run(leaseUntilMs, batchId, index, owner).changes === 1,
+    recordProgress: async (batchId, index, owner, succeeded, failed) =>
+      progress.run(succeeded, failed, batchId, index, owner).changes === 1,
+    complete: async (batchId, index, owner, succeeded, failed) => complete.immediate(batchId, index, owner, succeeded, failed),
+    releaseAll: async (owner) => releaseAll.run(owner).changes,
+    release: async (batchId, index, owner) => {
+      releaseOne.run(batchId, index, owner);
+    },
+    listForBatch: async (batchId) => forBatch.all(batchId).map(shardFromRow),
+    hasLiveLease: async (batchId, nowMs) => (liveLease.get(batchId, nowMs)?.n ?? 0) > 0,
+  };
+}
