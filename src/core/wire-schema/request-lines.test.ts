@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { test } from 'node:test';
+import { formatLineError } from './describe-line-error.js';
+import { parseBatchLine } from './request-lines.js';
+import { WireSchemaError } from './wire-schema-error.js';
+import type { WireSchemaErrorReason } from './wire-schema-error.js';
+
+function assertLineRejected(
+  text: string,
+  kind: 'generate' | 'embed',
+  expected: { reason: WireSchemaErrorReason; fieldPath?: string; message?: string | RegExp },
+): void {
+  assert.throws(() => parseBatchLine(text, kind), (error: unknown) => {
+    assert.ok(error instanceof WireSchemaError, `expected a WireSchemaError, got ${String(error)}`);
+    assert.equal(error.reason, expected.reason);
+    if (expected.fieldPath !== undefined) assert.equal(error.fieldPath, expected.fieldPath);
+    if (typeof expected.message === 'string') assert.equal(error.message, expected.message);
+    else if (expected.message !== undefined) assert.match(error.message, expected.message);
+    return true;
+  });
+}
+
+test('the guide\'s wrapped JSONL line parses, snake_case config included', () => {
+  const line = '{"key": "request-1", "request": {"contents": [{"parts": [{"text": "Describe the process of photosynthesis."}]}], "generation_config": {"temperature": 0.7}}}';
+  assert.deepEqual(parseBatchLine(line, 'generate'), {
+    key: 'request-1',
+    request: { contents: [{ parts: [{ text: 'Describe the process of photosynthesis.' }] }], generationConfig: { temperature: 0.7 } },
+  });
+});
+
+test('the guide\'s bare request line parses, with no key', () => {
+  const line = '{"contents": [{"parts": [{"text": "Describe the process of photosynthesis."}]}], "generationConfig": {"temperature": 0.7}}';
+  const parsed = parseBatchLine(line, 'generate');
+  assert.deepEqual(parsed, {
+    request: { contents: [{ parts: [{ text: 'Describe the process of photosynthesis.' }] }], generationConfig: { temperature: 0.7 } },
+  });
+  assert.equal('key' in parsed, false);
+});
+
+test('thinking_config inside generationConfig parses (seen in production)', () => {
+  const line = '{"key":"k","request":{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"thinking_config":{"thinking_budget":0}}}}';
+  assert.deepEqual(parseBatchLine(line, 'generate').request.generationConfig, { thinkingConfig: { thinkingBudget: 0 } });
+});
+
+test('wrapper metadata is kept verbatim, snake_case keys included; null key and metadata are absent', () => {
+  const line = '{"request": {"contents": [{"parts": [{"text": "x"}]}]}, "metadata": {"user_id": 7, "tags": ["a_b"]}}';
+  assert.deepEqual(parseBatchLine(line, 'generate'), {
+    request: { contents: [{ parts: [{ text: 'x' }] }] },
+    metadata: { user_id: 7, tags: ['a_b'] },
+  });
+  assert.deepEqual(parseBatchLine('{"key": null, "request": {"contents": [{"parts": [{"text": "x"}]}]}, "metadata": null}', 'generate'), {
+    request: { contents: [{ parts: [{ text: 'x' }] }] },
+  });
+});
+
+test('embed lines, wrapped and bare', () => {
+  assert.deepEqual(parseBatchLine('{"key":"e1","request":{"content":{"parts":[{"text":"a"}]},"task_type":"RETRIEVAL_DOCUMENT","output_dimensionality":8}}', 'embed'), {
+    key: 'e1',
+    request: { content: { parts: [{ text: 'a' }] }, taskType: 'RETRIEVAL_DOCUMENT', outputDimensionality: 8 },
+  });
+  assert.deepEqual(parseBatchLine('{"content":{"role":"user","parts":[{"text":"b"}]}}', 'embed'), {
+    request: { content: { role: 'user', parts: [{ text: 'b' }] } },
+  });
+});
+
+test('a byte-order mark before the first line is ignored', () => {
+  assert.deepEqual(parseBatchLine('\uFEFF{"contents":[{"parts":[{"text":"x"}]}]}', 'generate').request, { contents: [{ parts: [{ text: 'x' }] }] });
+});
+
+test('invalid JSON is reported with the parser\'s message', () => {
+  assertLineRejected('{"key": "a", "request": {', 'generate', { reason: 'invalid JSON', message: /^invalid JSON: .+/ });
+  assertLineRejected("{'contents': []}", 'generate', { reason: 'invalid JSON', message: /^invalid JSON: .+/ });
+  assertLineRejected('', 'generate', { reason: 'invalid JSON', message: /^invalid JSON: .+/ });
+});
+
+test('a line that is not an object is rejected', () => {
+  assertLineRejected('[1, 2]', 'generate', { reason: 'invalid value', message: 'each line must be a JSON object, got an array' });
+  assertLineRejected('"hello"', 'generate', { reason: 'invalid value', message: 'each line must be a JSON object, got a string' });
+});
+
+test('unknown wrapper fields are rejected as `no such field`', () => {
+  assertLineRejected('{"key": "a", "request": {"contents": [{"parts": [{"text": "x"}]}]}, "priority": 1}', 'generate', {
+    reason: 'unknown field',
+    fieldPath: 'priority',
+    message: "no such field: 'priority'",
+  });
+  assertLineRejected('{"request": {"contents": [{"parts": [{"text": "x"}]}]}, "generation_config": {}}', 'generate', {
+    reason: 'unknown field',
+    message: "no such field: 'generation_config'",
+  });
+});
+
+test('a top-level thinking_config is an unknown field, in wrapped and bare lines', () => {
+  assertLineRejected('{"key": "a", "request": {"contents": [{"parts": [{"text": "x"}]}], "thinking_config": {"thinking_budget": 0}}}', 'generate', {
+    reason: 'unknown field',
+    fieldPath: 'request.thinking_config',
+    message: 'Invalid JSON payload received. Unknown name "thinking_config" at \'request\': Cannot find field.',
+  });
+  assertLineRejected('{"contents": [{"parts": [{"text": "x"}]}], "temperature": 0.2}', 'generate', {
+    reason: 'unknown field',
+    fieldPath: 'temperature',
+    message: 'Invalid JSON payload received. Unknown name "temperature": Cannot find field.',
+  });
+  assertLineRejected('{"key": "k", "contents": [{"parts": [{"text": "x"}]}]}', 'generate', { reason: 'unknown field', fieldPath: 'key' });
+});
+
+test('a generate request needs non-empty contents', () => {
+  assertLineRejected('{"key": "a", "request": {"generation_config": {"temperature": 1}}}', 'generate', {
+    reason: 'missing required field',
+    fieldPath: 'request.contents',
+    message: "missing required field 'contents'",
+  });
+  assertLineRejected('{"contents": null}', 'generate', { reason: 'missing required field', fieldPath: 'contents', message: "missing required field 'contents'" });
+  assertLineRejected('{"key": "a", "request": {"contents": []}}', 'generate', {
+    reason: 'empty field',
+    fieldPath: 'request.contents',
+    message: "'contents' must not be empty",
+  });
+  assertLineRejected('{"key": "a", "request": null}', 'generate', { reason: 'missing required field', message: "missing required field 'request'" });
+  assertLineRejected('{"key": "a", "request": "hi"}', 'generate', { reason: 'invalid value', fieldPath: 'request' });
+});
+
+test('an embed request needs content with parts, and is not a generate request', () => {
+  assertLineRejected('{"request": {"task_type": "RETRIEVAL_QUERY"}}', 'embed', { reason: 'missing required field', message: "missing required field 'content'" });
+  assertLineRejected('{"request": {"content": {"role": "user"}}}', 'embed', { reason: 'missing required field', fieldPath: 'request.content.parts', message: "missing required field 'content.parts'" });
+  assertLineRejected('{"request": {"content": {"parts": []}}}', 'embed', { reason: 'empty field', message: "'content.parts' must not be empty" });
+  assertLineRejected('{"request": {"contents": [{"parts": [{"text": "x"}]}]}}', 'embed', { reason: 'unknown field', fieldPath: 'request.contents' });
+});
+
+test('the key must be a string', () => {
+  assertLineRejected('{"key": 1, "request": {"contents": [{"parts": [{"text": "x"}]}]}}', 'generate', {
+    reason: 'invalid value',
+    fieldPath: 'key',
+    message: "'key' must be a string, got number 1",
+  });
+  assertLineRejected('{"key": {"id": 1}, "request": {"contents": [{"parts": [{"text": "x"}]}]}}', 'generate', { reason: 'invalid value', fieldPath: 'key' });
+});
+
+test('formatLineError numbers lines from 1 and carries the message', () => {
+  const errors: string[] = [];
+  const lines = ['{"contents":[{"parts":[{"text":"ok"}]}]}', '{"contents":[], "thinking_config":{}}', 'not json'];
+  lines.forEach((line, index) => {
+    try {
+      parseBatchLine(line, 'generate');
+    } catch (error) {
+      errors.push(formatLineError(index + 1, error));
+    }
+  });
+  assert.equal(errors.length, 2);
+  assert.equal(errors[0], 'Error on line 2: Invalid JSON payload received. Unknown name "thinking_config": Cannot find field.');
+  assert.match(errors[1]!, /^Error on line 3: invalid JSON: /);
+  assert.equal(formatLineError(7, 'plain'), 'Error on line 7: plain');
+});
+
+test('throughput on typical small lines (reported, not asserted)', (context) => {
+  const count = 100_000;
+  const lines: string[] = [];
+  for (let index = 0; index < count; index++) {
+    lines.push(index % 2 === 0
+      ? `{"key": "request-${index}", "request": {"contents": [{"role": "user", "parts": [{"text": "Summarise item ${index} in one sentence."}]}], "generation_config": {"temperature": 0.7, "max_output_tokens": 256, "thinking_config": {"thinking_budget": 0}}}}`
+      : `{"key": "request-${index}", "request": {"systemInstruction": {"parts": [{"text": "Be brief."}]}, "contents": [{"role": "user", "parts": [{"text": "Question ${index}?"}]}], "generationConfig": {"temperature": 0.2, "responseMimeType": "application/json"}}, "metadata": {"row": ${index}}}`);
+  }
+  for (let index = 0; index < 20_000; index++) parseBatchLine(lines[index]!, 'generate');
+  const started = performance.now();
+  let parsed = 0;
+  for (const line of lines) {
+    if (parseBatchLine(line, 'generate').request.contents.length > 0) parsed++;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  assert.equal(parsed, count);
+  context.diagnostic(`parseBatchLine: ${Math.round(count / seconds).toLocaleString('en')} lines/s (JSON.parse included) over ${count.toLocaleString('en')} lines`);
+});
