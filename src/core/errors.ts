@@ -75,3 +75,10 @@ export const permissionDenied = (message: string, options?: AppErrorOptions): Ap
 export const failedPrecondition = (message: string): AppError => new AppError('FAILED_PRECONDITION', message);
 export const internalError = (message: string, cause?: unknown): AppError =>
   new AppError('INTERNAL', message, { cause });
+
+/** Gemini's answer for a model it does not serve. */
+export const modelNotFound = (model: string, method: string): AppError =>
+  new AppError(
+    'NOT_FOUND',
+    `models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`,
+  );

@@ -20,8 +20,12 @@ export interface BlobStore {
   size(key: string): Promise<number | undefined>;
   /** Cuts the blob down to `sizeBytes` (drops bytes of a chunk that failed half-way). */
   truncate(key: string, sizeBytes: number): Promise<void>;
+  /** Copies a blob (an independent snapshot; local disk uses a hard link, so it is instant). */
+  copy(fromKey: string, toKey: string): Promise<void>;
   /** Renames a blob (staging → final). */
   move(fromKey: string, toKey: string): Promise<void>;
   /** Removes a blob; absent blobs are not an error. */
   delete(key: string): Promise<void>;
+  /** Removes every blob whose key starts with `prefix` (e.g. `batches/<id>/`). */
+  deletePrefix(prefix: string): Promise<void>;
 }

@@ -82,7 +82,10 @@ export interface BatchRepository {
   setResults(id: string, nowMs: number, fields: BatchStateUpdate): Promise<void>;
   /** Sums of shard counts for each batch id given. */
   progress(ids: readonly string[]): Promise<Map<string, BatchProgress>>;
-  /** Terminal batches whose results are not written yet (cancelled or expired mid-run). */
+  /**
+   * Batches whose results are due but not written: cancelled or expired ones, and running ones
+   * whose shards are all done (a crash between the last shard and the results file).
+   */
   listUnfinalized(limit: number): Promise<BatchRecord[]>;
   /** Active batches whose deadline has passed. */
   listOverdue(nowMs: number, limit: number): Promise<BatchRecord[]>;

@@ -4,7 +4,7 @@
  * renames within the same file system (atomic).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { notFound } from '../../core/errors.js';
@@ -48,6 +48,14 @@ export function createLocalBlobStore(root: string): BlobStore {
       await truncate(pathOf(key), sizeBytes);
     },
 
+    async copy(fromKey, toKey) {
+      const target = pathOf(toKey);
+      await mkdir(dirname(target), { recursive: true });
+      await rm(target, { force: true });
+      // Blobs are never modified in place once complete, so a hard link is a safe snapshot.
+      await link(pathOf(fromKey), target).catch(() => copyFile(pathOf(fromKey), target));
+    },
+
     async move(fromKey, toKey) {
       const target = pathOf(toKey);
       await mkdir(dirname(target), { recursive: true });
@@ -56,6 +64,11 @@ export function createLocalBlobStore(root: string): BlobStore {
 
     async delete(key) {
       await rm(pathOf(key), { force: true });
+    },
+
+    async deletePrefix(prefix) {
+      if (!prefix.endsWith('/')) throw new Error(`blob prefix must end with '/': ${prefix}`);
+      await rm(pathOf(prefix), { recursive: true, force: true });
     },
   };
 }

@@ -104,8 +104,10 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
      FROM shards WHERE batch_id IN (SELECT value FROM json_each(?)) GROUP BY batch_id`,
   );
   const unfinalized = db.prepare<[number], BatchRow>(
-    `SELECT * FROM batches WHERE state IN ('BATCH_STATE_CANCELLED', 'BATCH_STATE_EXPIRED')
-       AND results_blob_key IS NULL ORDER BY update_time_ms LIMIT ?`,
+    `SELECT * FROM batches b WHERE results_blob_key IS NULL AND (
+       state IN ('BATCH_STATE_CANCELLED', 'BATCH_STATE_EXPIRED')
+       OR (state = 'BATCH_STATE_RUNNING' AND NOT EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state != 'done')))
+     ORDER BY update_time_ms LIMIT ?`,
   );
   const overdue = db.prepare<[number, number], BatchRow>(
     `SELECT * FROM batches WHERE state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') AND deadline_ms <= ?

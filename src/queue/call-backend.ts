@@ -1,0 +1,73 @@
+/**
+ * One request of a batch against its backend, with retries: the call is repeated while the
+ * backend says the failure is retryable (after the retry policy's backoff, at least its
+ * Retry-After), and the final outcome is a result line either way. Aborts (cancel, shutdown)
+ * propagate as rejections: an aborted request has no result.
+ */
+import { BackendError, type ModelBackend } from '../backends/backend.js';
+import type { BatchKind } from '../core/batch.js';
+import type { EmbedContentRequest, GenerateContentRequest, RpcStatus } from '../core/gemini-types.js';
+import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
+import { rpcStatus } from './result-line.js';
+
+export type CallOutcome = { ok: true; response: unknown } | { ok: false; error: RpcStatus };
+
+export interface CallBackendOptions {
+  backend: ModelBackend;
+  kind: BatchKind;
+  model: string;
+  request: GenerateContentRequest | EmbedContentRequest;
+  retry: RetryPolicy;
+  signal: AbortSignal;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Called before each retry (metrics, adaptive limits). */
+  onRetry?: (error: BackendError, delayMs: number) => void;
+}
+
+export async function callBackend(options: CallBackendOptions): Promise<CallOutcome> {
+  const { backend, kind, model, retry, signal } = options;
+  for (let attempt = 1; ; attempt++) {
+    signal.throwIfAborted();
+    try {
+      const response =
+        kind === 'generate'
+          ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal, attempt })
+          : await embed(backend, options.request as EmbedContentRequest, model, signal, attempt);
+      return { ok: true, response };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const delay = retryDelayMs(error, attempt, retry);
+      if (delay === undefined) return { ok: false, error: toRpcStatus(error) };
+      options.onRetry?.(error as BackendError, delay);
+      await options.sleep(delay, signal);
+    }
+  }
+}
+
+async function embed(backend: ModelBackend, request: EmbedContentRequest, model: string, signal: AbortSignal, attempt: number): Promise<unknown> {
+  if (!backend.embedContent) {
+    throw new BackendError(`Model ${model} does not support embeddings.`, { status: 'INVALID_ARGUMENT', retryable: false });
+  }
+  return backend.embedContent(request, { model, signal, attempt });
+}
+
+export function toRpcStatus(error: unknown): RpcStatus {
+  if (error instanceof BackendError) return rpcStatus(error.status, error.message);
+  return rpcStatus('INTERNAL', 'Internal error while running the request.');
+}
+
+/** A sleep that ends early (rejecting) when the signal aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Writes a batch's results once no more of its requests will run: the shards' output logs are
+ * merged into one JSONL blob in input order (one shard in memory at a time), with an error
+ * line for every request that has no result (CANCELLED for a cancelled batch,
+ * DEADLINE_EXCEEDED for an expired one), so every key appears exactly once. File batches get
+ * the blob as a GENERATED file `files/batch-<id>`. A running batch then becomes SUCCEEDED.
+ *
+ * Idempotent: a crash half-way leaves the batch unfinalized, and the next run starts over.
+ */
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { resultsFileId, type BatchRecord, type ShardRecord } from '../core/batch.js';
+import type { RpcStatusName } from '../core/errors.js';
+import type { FileRecord } from '../core/file.js';
+import { parseBatchLine } from '../core/wire-schema/request-lines.js';
+import type { Clock } from '../lib/clock.js';
+import { isBlank, readLines } from '../lib/line-reader.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { Store } from '../store/store.js';
+import { errorLine, rpcStatus, type RequestIdentity } from './result-line.js';
+import { readShardOutput } from './shard-output.js';
+
+export interface FinalizeDeps {
+  store: Store;
+  blobs: BlobStore;
+  clock: Clock;
+  /** How long the results file is kept (the Files API retention). */
+  fileRetentionMs: number;
+}
+
+export const resultsBlobKey = (batchId: string): string => `batches/${batchId}/results.jsonl`;
+
+const UNRUN: Partial<Record<BatchRecord['state'], { status: RpcStatusName; message: string }>> = {
+  BATCH_STATE_CANCELLED: { status: 'CANCELLED', message: 'The batch was cancelled before this request ran.' },
+  BATCH_STATE_EXPIRED: { status: 'DEADLINE_EXCEEDED', message: "The batch's completion window ended before this request ran." },
+};
+const MISSING = { status: 'INTERNAL' as const, message: 'The request produced no result.' };
+
+/** Resolves the final record, or undefined when the batch is gone. */
+export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promise<BatchRecord | undefined> {
+  const { store, blobs, clock } = deps;
+  const batch = await store.batches.getById(batchId);
+  if (!batch || batch.resultsBlobKey !== undefined) return batch;
+  const shards = await store.shards.listForBatch(batchId);
+  const unrun = UNRUN[batch.state] ?? MISSING;
+  const key = resultsBlobKey(batchId);
+  await blobs.delete(key);
+
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  let succeeded = 0;
+  let failed = 0;
+  const sink = new PassThrough();
+  const written = blobs.append(key, sink);
+  const emit = (line: Buffer | string): void => {
+    const bytes = typeof line === 'string' ? Buffer.from(line) : line;
+    hash.update(bytes).update('\n');
+    sizeBytes += bytes.length + 1;
+    sink.write(bytes);
+    sink.write('\n');
+  };
+  try {
+    for (const shard of shards) {
+      const output = await readShardOutput(blobs, shard);
+      succeeded += output.succeeded;
+      failed += output.failed;
+      const identities = output.succeeded + output.failed < shard.requestCount ? await readIdentities(batch, shard, blobs) : [];
+      for (let position = 0; position < shard.requestCount; position++) {
+        const line = output.lines[position];
+        if (line) {
+          emit(line);
+        } else {
+          failed++;
+          emit(errorLine(identities[position] ?? {}, rpcStatus(unrun.status, unrun.message), batch.inputKind));
+        }
+      }
+      await drain(sink);
+    }
+  } finally {
+    sink.end();
+    await written;
+  }
+
+  const now = clock.now();
+  const fields = { succeededCount: succeeded, failedCount: failed, resultsBlobKey: key, endTimeMs: batch.endTimeMs ?? now };
+  let outputFileId: string | undefined;
+  if (batch.inputKind === 'file') {
+    outputFileId = resultsFileId(batch.id);
+    const file: FileRecord = {
+      id: outputFileId, tenantId: batch.tenantId, displayName: `${batch.displayName || batch.id} results`,
+      mimeType: 'application/jsonl', sizeBytes, sha256Hex: hash.digest('hex'), state: 'ACTIVE', source: 'GENERATED',
+      blobKey: key, createTimeMs: now, updateTimeMs: now, expirationTimeMs: now + deps.fileRetentionMs,
+    };
+    await store.files.delete(batch.tenantId, outputFileId);
+    await store.files.insert(file);
+  }
+  const withOutput = { ...fields, ...(outputFileId ? { outputFileId } : {}) };
+  if (batch.state === 'BATCH_STATE_RUNNING' || batch.state === 'BATCH_STATE_PENDING') {
+    const moved = await store.batches.transition(batchId, ['BATCH_STATE_RUNNING', 'BATCH_STATE_PENDING'], 'BATCH_STATE_SUCCEEDED', now, withOutput);
+    // Cancelled or expired meanwhile: keep that state, with these results.
+    if (!moved) await store.batches.setResults(batchId, now, withOutput);
+  } else {
+    await store.batches.setResults(batchId, now, withOutput);
+  }
+  return store.batches.getById(batchId);
+}
+
+/** Keys and metadata of a shard's requests, for the error lines of those that did not run. */
+async function readIdentities(batch: BatchRecord, shard: ShardRecord, blobs: BlobStore): Promise<RequestIdentity[]> {
+  const identities: RequestIdentity[] = [];
+  const input = await blobs.read(batch.inputBlobKey, { start: shard.byteStart, end: shard.byteEnd - 1 });
+  for await (const line of readLines(input)) {
+    if (isBlank(line.bytes)) continue;
+    try {
+      const parsed = parseBatchLine(line.bytes.toString('utf8'), batch.kind);
+      identities.push({ key: parsed.key, metadata: parsed.metadata });
+    } catch {
+      identities.push({});
+    }
+  }
+  return identities;
+}
+
+function drain(stream: PassThrough): Promise<void> {
+  return stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', () => resolve())) : Promise.resolve();
+}

@@ -1,0 +1,145 @@
+/**
+ * Runs one claimed shard: re-reads its lines from the batch's input, skips requests whose
+ * results are already in the shard's output log (a takeover after a crash), sends the rest to
+ * the backend under the worker's concurrency slots, and appends each result to the log as it
+ * finishes. The lease is renewed while it runs; progress counts are saved every interval.
+ *
+ * Ends: `completed` (every request has a result; the shard is marked done), `stopped` (the
+ * signal aborted: cancel or shutdown; in-flight calls are dropped, the shard is released), or
+ * `lost` (the lease went to another worker; nothing more is written).
+ */
+import { PassThrough } from 'node:stream';
+import type { BackendRegistry } from '../backends/registry.js';
+import { parseBatchLine } from '../core/wire-schema/request-lines.js';
+import type { Clock } from '../lib/clock.js';
+import { isBlank, readLines } from '../lib/line-reader.js';
+import type { Logger } from '../lib/logger.js';
+import type { Semaphore } from '../lib/semaphore.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { ClaimedShard, Store } from '../store/store.js';
+import { callBackend, toRpcStatus, type CallOutcome } from './call-backend.js';
+import { errorLine, rpcStatus, successLine, type RequestIdentity } from './result-line.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { encodeOutputLine, readShardOutput, shardOutputKey } from './shard-output.js';
+
+export interface ShardRunnerDeps {
+  store: Store;
+  blobs: BlobStore;
+  registry: BackendRegistry;
+  clock: Clock;
+  logger: Logger;
+  /** This worker's identity in leases. */
+  owner: string;
+  leaseMs: number;
+  progressIntervalMs: number;
+  /** The worker's concurrency slots, shared by all its shards. */
+  slots: Semaphore;
+  retry: RetryPolicy;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export type ShardEnd = 'completed' | 'stopped' | 'lost';
+
+export async function runShard(
+  { shard, batch }: ClaimedShard,
+  deps: ShardRunnerDeps,
+  signal: AbortSignal,
+  onDispatched: () => void = () => undefined,
+): Promise<{ end: ShardEnd; allDone: boolean }> {
+  const { store, blobs, owner } = deps;
+  const outputKey = shardOutputKey(shard.batchId, shard.index);
+  const existing = await readShardOutput(blobs, shard);
+  const stored = await blobs.size(outputKey);
+  if (stored !== undefined && stored > existing.validBytes) await blobs.truncate(outputKey, existing.validBytes);
+
+  let succeeded = existing.succeeded;
+  let failed = existing.failed;
+  const local = new AbortController();
+  const stop = (): void => local.abort(signal.reason);
+  signal.addEventListener('abort', stop, { once: true });
+  let lost = false;
+
+  const renewal = setInterval(() => {
+    store.shards.renew(shard.batchId, shard.index, owner, deps.clock.now() + deps.leaseMs).then(
+      (held) => {
+        if (!held) {
+          lost = true;
+          local.abort(new Error('lease lost'));
+        }
+      },
+      (error: unknown) => deps.logger.warn('lease renewal failed', { batch: shard.batchId, shard: shard.index, error }),
+    );
+  }, Math.max(50, Math.floor(deps.leaseMs / 3)));
+  const progress = setInterval(() => {
+    store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed).catch((error: unknown) => {
+      deps.logger.warn('progress update failed', { batch: shard.batchId, error });
+    });
+  }, deps.progressIntervalMs);
+
+  const output = new PassThrough();
+  const written = blobs.append(outputKey, output);
+  const resolved = deps.registry.resolve(batch.model);
+  const inFlight = new Set<Promise<void>>();
+
+  const runOne = async (position: number, text: string): Promise<void> => {
+    let identity: RequestIdentity = {};
+    let outcome: CallOutcome;
+    try {
+      const line = parseBatchLine(text, batch.kind);
+      identity = { key: line.key, metadata: line.metadata };
+      outcome = resolved
+        ? await callBackend({
+            backend: resolved.backend, kind: batch.kind, model: resolved.id, request: line.request,
+            retry: deps.retry, signal: local.signal, sleep: deps.sleep,
+          })
+        : { ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) };
+    } catch (error) {
+      if (local.signal.aborted) return;
+      outcome = { ok: false, error: toRpcStatus(error) };
+    }
+    const resultLine = outcome.ok ? successLine(identity, outcome.response, batch.inputKind) : errorLine(identity, outcome.error, batch.inputKind);
+    if (outcome.ok) succeeded++;
+    else failed++;
+    output.write(encodeOutputLine(shard.firstRequest + position, outcome.ok, resultLine));
+  };
+
+  try {
+    const input = await blobs.read(batch.inputBlobKey, { start: shard.byteStart, end: shard.byteEnd - 1 });
+    let position = 0;
+    for await (const line of readLines(input, shard.byteStart)) {
+      if (local.signal.aborted) break;
+      if (isBlank(line.bytes)) continue;
+      const at = position++;
+      if (existing.lines[at] !== undefined) continue;
+      try {
+        await deps.slots.acquire(local.signal);
+      } catch {
+        break;
+      }
+      const task = runOne(at, line.bytes.toString('utf8')).finally(() => {
+        deps.slots.release();
+        inFlight.delete(task);
+      });
+      inFlight.add(task);
+    }
+    input.destroy();
+  } finally {
+    onDispatched();
+    await Promise.allSettled([...inFlight]);
+    clearInterval(renewal);
+    clearInterval(progress);
+    signal.removeEventListener('abort', stop);
+    output.end();
+    await written;
+  }
+
+  if (lost) return { end: 'lost', allDone: false };
+  if (local.signal.aborted) {
+    await store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed);
+    await store.shards.release(shard.batchId, shard.index, owner);
+    return { end: 'stopped', allDone: false };
+  }
+  const { completed, allDone } = await store.shards.complete(shard.batchId, shard.index, owner, succeeded, failed);
+  return { end: completed ? 'completed' : 'lost', allDone };
+}
+

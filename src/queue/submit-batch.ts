@@ -1,0 +1,197 @@
+/**
+ * Batch creation. The whole input is validated before anything is queued, as Gemini does:
+ * every line of a file is parsed and checked, keys must be unique, and a bad file is refused
+ * with one 400 listing `Error on line N: …`. A file batch takes its own snapshot of the input
+ * (files may be deleted while it runs); an inline batch's requests are written out as JSONL
+ * in the same form. The batch and all its shards are then created in one transaction.
+ */
+import { PassThrough } from 'node:stream';
+import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord, type ShardRecord } from '../core/batch.js';
+import { invalidArgument, modelNotFound, permissionDenied } from '../core/errors.js';
+import { formatLineError } from '../core/wire-schema/describe-line-error.js';
+import { parseBatchLine } from '../core/wire-schema/request-lines.js';
+import type { BackendRegistry } from '../backends/registry.js';
+import type { Clock } from '../lib/clock.js';
+import { DuplicateKeyFinder } from '../lib/duplicate-key-finder.js';
+import type { IdGenerator } from '../lib/ids.js';
+import { isBlank, readLines } from '../lib/line-reader.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { Store } from '../store/store.js';
+
+export interface SubmitDeps {
+  store: Store;
+  blobs: BlobStore;
+  registry: BackendRegistry;
+  clock: Clock;
+  randomId: IdGenerator;
+  /** Requests per shard. */
+  shardSize: number;
+  /** Default completion window; past it a batch expires. */
+  completionWindowMs: number;
+}
+
+export type BatchSource = { kind: 'file'; fileId: string } | { kind: 'inline'; requests: readonly unknown[] };
+
+export interface SubmitBatchInput {
+  tenantId: string;
+  kind: BatchKind;
+  /** Model id without `models/`. */
+  model: string;
+  displayName: string;
+  priority: number;
+  webhookConfig: unknown;
+  source: BatchSource;
+  /** Overrides the server's completion window for this batch. */
+  completionWindowMs?: number | undefined;
+}
+
+/** At most this many bad lines are listed in one error. */
+const MAX_LINE_ERRORS = 20;
+/** A shard also ends at this many input bytes, so its output stays small in memory. */
+const MAX_SHARD_BYTES = 16 * 1024 * 1024;
+
+export const inputBlobKey = (batchId: string): string => `batches/${batchId}/input.jsonl`;
+
+/** Collects shard boundaries while the input is read line by line. */
+class ShardPlanner {
+  readonly shards: ShardRecord[] = [];
+  requestCount = 0;
+  private current: ShardRecord | undefined;
+
+  constructor(private readonly batchId: string, private readonly shardSize: number) {}
+
+  add(start: number, end: number): void {
+    const shard = this.current;
+    if (!shard || shard.requestCount >= this.shardSize || shard.byteEnd - shard.byteStart >= MAX_SHARD_BYTES) {
+      this.current = {
+        batchId: this.batchId, index: this.shards.length, firstRequest: this.requestCount, requestCount: 1,
+        byteStart: start, byteEnd: end, state: 'pending', succeededCount: 0, failedCount: 0,
+      };
+      this.shards.push(this.current);
+    } else {
+      shard.requestCount++;
+      shard.byteEnd = end;
+    }
+    this.requestCount++;
+  }
+}
+
+export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput) => Promise<BatchRecord> {
+  const { store, blobs, clock } = deps;
+
+  const planFile = async (batchId: string, kind: BatchKind, key: string): Promise<ShardPlanner> => {
+    const planner = new ShardPlanner(batchId, deps.shardSize);
+    const errors: string[] = [];
+    const keys = new DuplicateKeyFinder();
+    let keyed = false;
+    for await (const line of readLines(await blobs.read(key))) {
+      if (isBlank(line.bytes)) continue;
+      try {
+        const parsed = parseBatchLine(line.bytes.toString('utf8'), kind);
+        if (parsed.key !== undefined) {
+          keys.add(parsed.key, line.number);
+          keyed = true;
+        }
+        planner.add(line.start, line.end);
+      } catch (error) {
+        errors.push(formatLineError(line.number, error));
+        if (errors.length >= MAX_LINE_ERRORS) break;
+      }
+    }
+    if (errors.length === 0 && keyed) errors.push(...(await confirmDuplicates(key, kind, keys.candidateLines())));
+    if (errors.length > 0) {
+      const more = errors.length >= MAX_LINE_ERRORS ? `\n(only the first ${MAX_LINE_ERRORS} problems are listed)` : '';
+      throw invalidArgument(`${errors.join('\n')}${more}`);
+    }
+    return planner;
+  };
+
+  /** Re-reads only the lines whose key hashes collided, and reports real duplicates. */
+  const confirmDuplicates = async (key: string, kind: BatchKind, candidates: Set<number>): Promise<string[]> => {
+    if (candidates.size === 0) return [];
+    const firstLineOfKey = new Map<string, number>();
+    const errors: string[] = [];
+    for await (const line of readLines(await blobs.read(key))) {
+      if (!candidates.has(line.number)) continue;
+      const requestKey = parseBatchLine(line.bytes.toString('utf8'), kind).key ?? '';
+      const first = firstLineOfKey.get(requestKey);
+      if (first === undefined) firstLineOfKey.set(requestKey, line.number);
+      else errors.push(formatLineError(line.number, new Error(`duplicate key '${requestKey}' (first used on line ${first})`)));
+      if (errors.length >= MAX_LINE_ERRORS) break;
+    }
+    return errors;
+  };
+
+  const writeInline = async (batchId: string, kind: BatchKind, requests: readonly unknown[], key: string): Promise<ShardPlanner> => {
+    const planner = new ShardPlanner(batchId, deps.shardSize);
+    const lines: string[] = [];
+    const errors: string[] = [];
+    requests.forEach((item, index) => {
+      try {
+        const parsed = parseBatchLine(JSON.stringify(item), kind);
+        lines.push(JSON.stringify(parsed.metadata === undefined ? { request: parsed.request } : { request: parsed.request, metadata: parsed.metadata }));
+      } catch (error) {
+        if (errors.length < MAX_LINE_ERRORS) {
+          const message = error instanceof Error ? error.message : String(error);
+          errors.push(`Invalid request at 'batch.inputConfig.requests.requests[${index}]': ${message}`);
+        }
+      }
+    });
+    if (errors.length > 0) throw invalidArgument(errors.join('\n'));
+    const sink = new PassThrough();
+    const written = blobs.append(key, sink);
+    let offset = 0;
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line) + 1;
+      planner.add(offset, offset + bytes);
+      offset += bytes;
+      sink.write(`${line}\n`);
+    }
+    sink.end();
+    await written;
+    return planner;
+  };
+
+  return async (input) => {
+    const resolved = deps.registry.resolve(input.model);
+    if (!resolved) {
+      throw modelNotFound(input.model, methodOf(input.kind));
+    }
+    if (!resolved.info.supportedGenerationMethods.includes(methodOf(input.kind))) {
+      throw invalidArgument(`models/${input.model} does not support ${methodOf(input.kind)}.`);
+    }
+    const batchId = deps.randomId(BATCH_ID_LENGTH);
+    const key = inputBlobKey(batchId);
+    let planner: ShardPlanner;
+    try {
+      if (input.source.kind === 'file') {
+        const file = await store.files.get(input.tenantId, input.source.fileId);
+        if (!file || file.expirationTimeMs <= clock.now()) {
+          throw permissionDenied(`You do not have permission to access the File ${input.source.fileId} or it may not exist.`);
+        }
+        await blobs.copy(file.blobKey, key);
+        planner = await planFile(batchId, input.kind, key);
+      } else {
+        planner = await writeInline(batchId, input.kind, input.source.requests, key);
+      }
+      if (planner.requestCount === 0) throw invalidArgument('The batch has no requests: the input is empty.');
+    } catch (error) {
+      await blobs.deletePrefix(`batches/${batchId}/`);
+      throw error;
+    }
+    const now = clock.now();
+    const batch: BatchRecord = {
+      id: batchId, tenantId: input.tenantId, kind: input.kind, model: resolved.id, displayName: input.displayName,
+      state: 'BATCH_STATE_PENDING', priority: input.priority, inputKind: input.source.kind,
+      inputFileId: input.source.kind === 'file' ? input.source.fileId : undefined, inputBlobKey: key,
+      requestCount: planner.requestCount, succeededCount: 0, failedCount: 0, resultsBlobKey: undefined,
+      outputFileId: undefined, webhookConfig: input.webhookConfig, error: undefined, createTimeMs: now,
+      updateTimeMs: now, startTimeMs: undefined, endTimeMs: undefined,
+      deadlineMs: now + (input.completionWindowMs ?? deps.completionWindowMs),
+    };
+    await store.batches.create(batch, planner.shards);
+    return batch;
+  };
+}
+
+const methodOf = (kind: BatchKind): string => (kind === 'generate' ? 'batchGenerateContent' : 'asyncBatchEmbedContent');

@@ -1,0 +1,161 @@
+/**
+ * The worker: claims shards and runs them under one pool of concurrency slots, finalizes
+ * batches whose work is over, and expires batches past their completion window. The claim loop
+ * takes a new shard as soon as the current ones have handed all their requests to the slots,
+ * so the backend never waits on the queue. Any number of workers (in one process or many) may
+ * share a store: leases keep them apart.
+ */
+import { Semaphore } from '../lib/semaphore.js';
+import type { ClaimedShard } from '../store/store.js';
+import { finalizeBatch, type FinalizeDeps } from './finalize-batch.js';
+import { runShard, type ShardRunnerDeps } from './run-shard.js';
+
+export interface WorkerPoolOptions extends Omit<ShardRunnerDeps, 'slots'>, FinalizeDeps {
+  /** Requests in flight at once across all shards of this worker. */
+  concurrency: number;
+  /** Shards held at once (one is read while others finish their last requests). */
+  maxActiveShards: number;
+  /** How often to look for work when idle, and to run the finalize/expiry sweep. */
+  pollMs: number;
+}
+
+export interface WorkerPool {
+  start(): void;
+  /** Looks for work now (a batch was just submitted). */
+  wake(): void;
+  /** Aborts the in-flight requests of a batch (it was cancelled or deleted). */
+  abortBatch(batchId: string): void;
+  /** Stops claiming, aborts in-flight requests, gives every shard back. */
+  stop(): Promise<void>;
+  readonly slots: Semaphore;
+}
+
+export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
+  const { store, clock, logger } = options;
+  const slots = new Semaphore(options.concurrency);
+  const deps: ShardRunnerDeps = { ...options, slots };
+  const shutdown = new AbortController();
+  const batchControllers = new Map<string, AbortController>();
+  const active = new Set<Promise<void>>();
+  let dispatching = 0;
+  let running = false;
+  let wakeUp: (() => void) | undefined;
+  let loopDone: Promise<void> = Promise.resolve();
+
+  const wake = (): void => {
+    wakeUp?.();
+  };
+  const idle = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  const controllerFor = (batchId: string): AbortController => {
+    let controller = batchControllers.get(batchId);
+    if (!controller) {
+      controller = new AbortController();
+      batchControllers.set(batchId, controller);
+    }
+    return controller;
+  };
+
+  const finalizeIfDue = async (): Promise<void> => {
+    const now = clock.now();
+    for (const batch of await store.batches.listOverdue(now, 100)) {
+      if (await store.batches.transition(batch.id, ['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'], 'BATCH_STATE_EXPIRED', now, { endTimeMs: now })) {
+        logger.info('batch expired', { batch: batch.id });
+        abortBatch(batch.id);
+      }
+    }
+    for (const batch of await store.batches.listUnfinalized(100)) {
+      if (batch.state !== 'BATCH_STATE_RUNNING' && (await store.shards.hasLiveLease(batch.id, clock.now()))) continue;
+      await finalizeBatch(batch.id, options);
+      batchControllers.delete(batch.id);
+      logger.info('batch finalized', { batch: batch.id, state: batch.state });
+    }
+  };
+
+  const launch = (claimed: ClaimedShard): void => {
+    dispatching++;
+    let dispatched = false;
+    const markDispatched = (): void => {
+      if (dispatched) return;
+      dispatched = true;
+      dispatching--;
+      wake();
+    };
+    const signal = AbortSignal.any([shutdown.signal, controllerFor(claimed.batch.id).signal]);
+    const task = runShard(claimed, deps, signal, markDispatched)
+      .then(async ({ end, allDone }) => {
+        if (allDone) {
+          await finalizeBatch(claimed.batch.id, options);
+          batchControllers.delete(claimed.batch.id);
+        } else if (end === 'stopped' && !shutdown.signal.aborted) {
+          await finalizeIfDue();
+        }
+      })
+      .catch(async (error: unknown) => {
+        logger.error('shard failed', { batch: claimed.batch.id, shard: claimed.shard.index, error });
+        await store.shards.release(claimed.batch.id, claimed.shard.index, options.owner).catch(() => undefined);
+      })
+      .finally(() => {
+        markDispatched();
+        active.delete(task);
+      });
+    active.add(task);
+  };
+
+  const loop = async (): Promise<void> => {
+    let lastSweep = 0;
+    while (running) {
+      try {
+        if (clock.now() - lastSweep >= options.pollMs) {
+          lastSweep = clock.now();
+          await finalizeIfDue();
+        }
+        if (dispatching === 0 && active.size < options.maxActiveShards) {
+          const now = clock.now();
+          const claimed = await store.shards.claim(options.owner, now, now + options.leaseMs);
+          if (claimed) {
+            launch(claimed);
+            continue;
+          }
+        }
+      } catch (error) {
+        logger.error('worker loop error', { error });
+      }
+      await idle(options.pollMs);
+    }
+  };
+
+  function abortBatch(batchId: string): void {
+    batchControllers.get(batchId)?.abort(new Error('batch cancelled'));
+    batchControllers.delete(batchId);
+    wake();
+  }
+
+  return {
+    slots,
+    start() {
+      if (running) return;
+      running = true;
+      loopDone = loop();
+    },
+    wake,
+    abortBatch,
+    async stop() {
+      running = false;
+      wake();
+      await loopDone;
+      shutdown.abort(new Error('worker stopping'));
+      await Promise.allSettled([...active]);
+      await store.shards.releaseAll(options.owner);
+    },
+  };
+}
