@@ -5,40 +5,84 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
 import { LOG_LEVELS } from './lib/logger.js';
 
 const GIB = 1024 * 1024 * 1024;
 
 /** Every setting, its unit in its name, its default, and the env var that sets it. */
 const SETTINGS = {
-  host: { env: 'BATCHMODE_HOST', flag: '--host', schema: z.string().min(1).default('127.0.0.1') },
-  port: { env: 'BATCHMODE_PORT', flag: '--port', schema: z.coerce.number().int().min(0).max(65535).default(8080) },
-  dataDir: { env: 'BATCHMODE_DATA_DIR', flag: '--data-dir', schema: z.string().min(1).default('./batchmode-data') },
+  host: { env: 'BATCHMODE_HOST', flag: '--host', help: 'address to listen on (default 127.0.0.1)', schema: z.string().min(1).default('127.0.0.1') },
+  port: { env: 'BATCHMODE_PORT', flag: '--port', help: 'port to listen on, 0 for any free port (default 8080)', schema: z.coerce.number().int().min(0).max(65535).default(8080) },
+  dataDir: { env: 'BATCHMODE_DATA_DIR', flag: '--data-dir', help: 'database, file bytes and generated key (default ./batchmode-data)', schema: z.string().min(1).default('./batchmode-data') },
   publicUrl: {
-    env: 'BATCHMODE_PUBLIC_URL', flag: '--public-url',
+    env: 'BATCHMODE_PUBLIC_URL', flag: '--public-url', help: 'the URL clients reach this server at, used in upload URLs and file uris',
     schema: z.url({ protocol: /^https?$/ }).optional(),
   },
   apiKeys: {
-    env: 'BATCHMODE_API_KEYS', flag: '--api-keys',
+    env: 'BATCHMODE_API_KEYS', flag: '--api-keys', help: 'comma-separated API keys, each its own tenant (default: one generated key)',
     schema: z.string().optional().transform((value) =>
       (value ?? '').split(',').map((key) => key.trim()).filter((key) => key.length > 0)),
   },
-  logLevel: { env: 'BATCHMODE_LOG_LEVEL', flag: '--log-level', schema: z.enum(LOG_LEVELS).default('info') },
+  logLevel: { env: 'BATCHMODE_LOG_LEVEL', flag: '--log-level', help: 'debug | info | warn | error | silent (default info)', schema: z.enum(LOG_LEVELS).default('info') },
   fileRetentionHours: {
-    env: 'BATCHMODE_FILE_RETENTION_HOURS', flag: '--file-retention-hours',
+    env: 'BATCHMODE_FILE_RETENTION_HOURS', flag: '--file-retention-hours', help: 'hours a file is kept after upload (default 48)',
     schema: z.coerce.number().positive().default(48),
   },
   maxUploadBytes: {
-    env: 'BATCHMODE_MAX_UPLOAD_BYTES', flag: '--max-upload-bytes',
+    env: 'BATCHMODE_MAX_UPLOAD_BYTES', flag: '--max-upload-bytes', help: 'largest file accepted (default 2147483648)',
     schema: z.coerce.number().int().positive().default(2 * GIB),
   },
   /** Abandoned resumable uploads are removed after this long without a chunk. */
   uploadIdleHours: {
-    env: 'BATCHMODE_UPLOAD_IDLE_HOURS', flag: '--upload-idle-hours',
+    env: 'BATCHMODE_UPLOAD_IDLE_HOURS', flag: '--upload-idle-hours', help: 'hours an unfinished upload is kept without a chunk (default 24)',
     schema: z.coerce.number().positive().default(24),
   },
+  workerConcurrency: {
+    env: 'BATCHMODE_WORKER_CONCURRENCY', flag: '--worker-concurrency', help: 'requests in flight at once per worker process (default 64)',
+    schema: z.coerce.number().int().positive().default(64),
+  },
+  /** Requests per shard: the unit a worker claims, and the most a crash can make it redo. */
+  shardSize: { env: 'BATCHMODE_SHARD_SIZE', flag: '--shard-size', help: 'requests per shard (default 1000)', schema: z.coerce.number().int().positive().default(1000) },
+  completionWindowHours: {
+    env: 'BATCHMODE_COMPLETION_WINDOW_HOURS', flag: '--completion-window-hours', help: 'hours a batch may take before it expires (default 48)',
+    schema: z.coerce.number().positive().default(48),
+  },
+  leaseSeconds: { env: 'BATCHMODE_LEASE_SECONDS', flag: '--lease-seconds', help: 'shard lease length: a dead worker loses its shards after it (default 30)', schema: z.coerce.number().positive().default(30) },
+  /** Tries per request, the first included (retryable failures only). */
+  maxAttempts: { env: 'BATCHMODE_MAX_ATTEMPTS', flag: '--max-attempts', help: 'tries per request for retryable failures, the first included (default 5)', schema: z.coerce.number().int().min(1).default(5) },
+  /** Whether `serve` also runs batch workers in its process. */
+  workers: {
+    env: 'BATCHMODE_WORKERS', flag: '--workers', help: 'run batch workers in this process: true | false (default true)',
+    schema: z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')]).default(true),
+  },
+  simLatencyMs: { env: 'BATCHMODE_SIM_LATENCY_MS', flag: '--sim-latency-ms', help: 'simulated model: latency of each call in ms (default 0)', schema: z.coerce.number().nonnegative().default(0) },
+  simErrorRate: { env: 'BATCHMODE_SIM_ERROR_RATE', flag: '--sim-error-rate', help: 'simulated model: fraction of calls failing with a transient 503 (default 0)', schema: z.coerce.number().min(0).max(1).default(0) },
+  /** Scripted faults for the simulated model, as a JSON array (see README). */
+  simFaults: {
+    env: 'BATCHMODE_SIM_FAULTS', flag: '--sim-faults', help: 'simulated model: scripted faults, a JSON array (see README)',
+    schema: z.string().optional().transform((value, context) => {
+      if (value === undefined) return [];
+      try {
+        const parsed = z.array(simulatedFaultSchema).safeParse(JSON.parse(value));
+        if (parsed.success) return parsed.data;
+        context.addIssue({ code: 'custom', message: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+      } catch {
+        context.addIssue({ code: 'custom', message: 'not JSON' });
+      }
+      return z.NEVER;
+    }),
+  },
+  /**
+   * `batch` (default) writes states as the API does (`BATCH_STATE_SUCCEEDED`); `job` writes
+   * `JOB_STATE_SUCCEEDED`, which the guide's REST status script compares against (a doc bug).
+   */
+  stateNames: {
+    env: 'BATCHMODE_STATE_NAMES', flag: '--state-names', help: 'batch | job: how batch states are spelled on the wire (default batch)',
+    schema: z.enum(['batch', 'job']).default('batch'),
+  },
   shutdownGraceSeconds: {
-    env: 'BATCHMODE_SHUTDOWN_GRACE_SECONDS', flag: '--shutdown-grace-seconds',
+    env: 'BATCHMODE_SHUTDOWN_GRACE_SECONDS', flag: '--shutdown-grace-seconds', help: 'seconds in-flight work may finish on SIGTERM (default 10)',
     schema: z.coerce.number().nonnegative().default(10),
   },
 } as const;
@@ -48,6 +92,13 @@ export type SettingName = keyof Settings;
 export type Config = Readonly<{ [K in SettingName]: z.output<Settings[K]['schema']> }>;
 /** Values given on the command line, by setting name (commander gives strings). */
 export type ConfigFlags = Partial<Record<SettingName, string | number | undefined>>;
+
+/** Each setting's flag, env var and help text (the CLI builds its options from this). */
+export function describeSettings(): { name: SettingName; flag: string; env: string; help: string }[] {
+  return (Object.entries(SETTINGS) as [SettingName, Settings[SettingName]][]).map(([name, setting]) => ({
+    name, flag: setting.flag, env: setting.env, help: setting.help,
+  }));
+}
 
 /** Builds the Config; a bad value fails with a message that names the flag and the env var. */
 export function loadConfig(

@@ -6,10 +6,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { createApp } from './api/app.js';
+import { batchesRoutes } from './api/batches-routes.js';
 import { filesRoutes } from './api/files-routes.js';
 import { healthRoutes } from './api/health-routes.js';
+import { modelsRoutes } from './api/models-routes.js';
 import { uploadRoutes } from './api/upload-routes.js';
+import { createBackendRegistry, type BackendRegistry } from './backends/registry.js';
+import { createSimulatedBackend } from './backends/simulated/simulated-backend.js';
+import { SIMULATED_MODELS } from './backends/simulated/simulated-models.js';
 import { loadOrCreateKey } from './auth/key-file.js';
 import { createKeyRing } from './auth/key-ring.js';
 import type { Config } from './config.js';
@@ -20,16 +26,28 @@ import { randomId } from './lib/ids.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createLocalBlobStore, localBlobRoot } from './store/local/local-blob-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { createBatchService } from './queue/batch-service.js';
+import { abortableSleep } from './queue/call-backend.js';
+import { createInteractiveService } from './queue/interactive-service.js';
+import { DEFAULT_RETRY_POLICY } from './queue/retry-policy.js';
+import { createBatchSubmitter } from './queue/submit-batch.js';
+import { createWorkerPool } from './queue/worker-pool.js';
 
 const HOUR_MS = 3_600_000;
 const SWEEP_INTERVAL_MS = 60_000;
-/** JSON request bodies (not uploads): room for a 20 MB inline batch with its framing. */
+/** JSON request bodies of interactive calls (uploads stream and are not limited by this). */
 const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
+/** Gemini's limit on an inline batch create request. */
+const MAX_INLINE_BATCH_BYTES = 20 * 1024 * 1024;
+const WORKER_POLL_MS = 250;
+const PROGRESS_INTERVAL_MS = 500;
 
 export interface RunningServer {
   /** Base URL the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
+  /** The backends in force, for the start-up banner. */
+  registry: BackendRegistry;
   /** The API keys in force, and whether one was just generated for this data directory. */
   apiKeys: readonly string[];
   generatedKey: string | undefined;
@@ -55,10 +73,30 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   };
   const files = createFileService(fileDeps);
   const uploads = createUploadService(fileDeps);
+  const registry = defaultRegistry(config);
+  const workers = createWorkerPool({
+    store, blobs, registry, clock: systemClock, logger,
+    owner: `${hostname()}:${process.pid}:${randomId(6)}`,
+    leaseMs: config.leaseSeconds * 1000,
+    progressIntervalMs: PROGRESS_INTERVAL_MS,
+    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.maxAttempts },
+    sleep: abortableSleep,
+    fileRetentionMs: fileDeps.fileRetentionMs,
+    concurrency: config.workerConcurrency,
+    maxActiveShards: 4,
+    pollMs: WORKER_POLL_MS,
+  });
+  const submit = createBatchSubmitter({
+    store, blobs, registry, clock: systemClock, randomId, shardSize: config.shardSize,
+    completionWindowMs: config.completionWindowHours * HOUR_MS,
+  });
+  const batches = createBatchService({ store, blobs, clock: systemClock, submit, notify: workers });
   const routes = [
     ...healthRoutes({ ping: () => store.ping() }),
     ...uploadRoutes({ uploads, keys, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...filesRoutes({ files, uploads, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
+    ...batchesRoutes({ batches, maxInlineBytes: MAX_INLINE_BATCH_BYTES, stateNames: config.stateNames }),
+    ...modelsRoutes({ models: createInteractiveService(registry), maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
   ];
   const server = createServer(createApp({ routes, keys, logger, publicUrl: config.publicUrl }));
   // Big uploads may take long in one request; idle connections still time out on headers.
@@ -76,6 +114,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   sweep();
 
   await listen(server, config.port, config.host);
+  if (config.workers) workers.start();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -84,12 +123,24 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     port,
     apiKeys,
     generatedKey,
+    registry,
     async close() {
       clearInterval(sweeper);
-      await closeServer(server, config.shutdownGraceSeconds * 1000);
+      await Promise.all([closeServer(server, config.shutdownGraceSeconds * 1000), workers.stop()]);
       await store.close();
     },
   };
+}
+
+/**
+ * With no configuration the simulated model serves every Gemini model in models.list, and any
+ * other `gemini-*` name; anything else is an unknown model (404).
+ */
+function defaultRegistry(config: Config): BackendRegistry {
+  const simulated = createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults });
+  return createBackendRegistry([
+    { name: 'gemini-*', backend: simulated, limits: { maxConcurrency: config.workerConcurrency }, models: SIMULATED_MODELS },
+  ]);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -3,6 +3,7 @@
  * id or a glob (`gemini-*`). Explicitly described models are listed by models.list; a glob
  * route serves any matching name.
  */
+import { modelIdOf } from '../core/model-name.js';
 import type { ModelBackend } from './backend.js';
 import { describeModel, type ModelInfo } from './model-info.js';
 
@@ -37,8 +38,6 @@ export interface BackendRegistry {
   list(): ModelInfo[];
 }
 
-/** `models/x` or `x` → `x`. */
-export const modelIdOf = (model: string): string => model.replace(/^models\//, '');
 
 export function createBackendRegistry(routes: readonly ModelRoute[]): BackendRegistry {
   const compiled = routes.map((route) => ({

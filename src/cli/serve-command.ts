@@ -1,18 +1,13 @@
 /** `batchmode serve`: the API server on the embedded default (SQLite + local disk). */
 import type { Command } from 'commander';
-import { loadConfig, type ConfigFlags } from '../config.js';
+import { describeSettings, loadConfig, type ConfigFlags } from '../config.js';
 import { createLogger } from '../lib/logger.js';
 import { startServer } from '../main.js';
 
 export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
-    .description('Run the batchmode API server')
-    .option('--host <host>', 'address to listen on (BATCHMODE_HOST, default 127.0.0.1)')
-    .option('--port <port>', 'port to listen on, 0 for any free port (BATCHMODE_PORT, default 8080)')
-    .option('--data-dir <dir>', 'where the database, files and generated key live (BATCHMODE_DATA_DIR, default ./batchmode-data)')
-    .option('--public-url <url>', 'the URL clients reach this server at, for upload URLs (BATCHMODE_PUBLIC_URL)')
-    .option('--log-level <level>', 'debug | info | warn | error | silent (BATCHMODE_LOG_LEVEL, default info)')
+  const command = program.command('serve').description('Run the batchmode API server (and its batch workers)');
+  for (const setting of describeSettings()) command.option(`${setting.flag} <value>`, `${setting.help} [${setting.env}]`);
+  command
     .action(async (options: ConfigFlags) => {
       const config = loadConfig(options);
       const logger = createLogger({ level: config.logLevel });
@@ -25,6 +20,8 @@ export function registerServeCommand(program: Command): void {
       } else {
         out.write(`  API keys: ${server.apiKeys.length} configured${config.apiKeys.length === 0 ? ` (from ${config.dataDir}/api-key)` : ''}\n`);
       }
+      const models = server.registry.list().map((model) => model.name.replace('models/', ''));
+      out.write(`  models (no model configuration: all served by the built-in simulated model): ${models.join(', ')}\n`);
       out.write(`  try: GOOGLE_GEMINI_BASE_URL=${server.url} GEMINI_API_KEY=<key> with @google/genai or google-genai\n`);
       let stopping = false;
       const stop = (signal: string): void => {

@@ -40,13 +40,21 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let dispatching = 0;
   let running = false;
   let wakeUp: (() => void) | undefined;
+  /** A wake that came while the loop was busy: the next idle returns at once. */
+  let wokenWhileBusy = false;
   let loopDone: Promise<void> = Promise.resolve();
 
   const wake = (): void => {
-    wakeUp?.();
+    if (wakeUp) wakeUp();
+    else wokenWhileBusy = true;
   };
   const idle = (ms: number): Promise<void> =>
     new Promise((resolve) => {
+      if (wokenWhileBusy) {
+        wokenWhileBusy = false;
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
@@ -82,6 +90,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   };
 
   const launch = (claimed: ClaimedShard): void => {
+    logger.debug('shard claimed', { batch: claimed.batch.id, shard: claimed.shard.index });
     dispatching++;
     let dispatched = false;
     const markDispatched = (): void => {
@@ -93,6 +102,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const signal = AbortSignal.any([shutdown.signal, controllerFor(claimed.batch.id).signal]);
     const task = runShard(claimed, deps, signal, markDispatched)
       .then(async ({ end, allDone }) => {
+        logger.debug('shard ended', { batch: claimed.batch.id, shard: claimed.shard.index, end });
         if (allDone) {
           await finalizeBatch(claimed.batch.id, options);
           batchControllers.delete(claimed.batch.id);
@@ -107,6 +117,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       .finally(() => {
         markDispatched();
         active.delete(task);
+        wake();
       });
     active.add(task);
   };

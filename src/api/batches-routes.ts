@@ -1,0 +1,93 @@
+/**
+ * Batch Mode routes (spec §2, §3): create (generate and embed), get, list, cancel and delete,
+ * including the guide's lenient spellings (`GET …:cancel`, `GET …:delete`).
+ */
+import { fileIdFromReference } from '../core/file.js';
+import type { BatchKind } from '../core/batch.js';
+import { AppError } from '../core/errors.js';
+import { modelIdOf } from '../core/model-name.js';
+import { readResultObjects, type BatchService, type BatchView } from '../queue/batch-service.js';
+import { readJsonBody, sendJson, type RouteContext } from './http.js';
+import type { Route } from './router.js';
+import { parseBatchBody } from './wire/batch-body.js';
+import { toOperation } from './wire/batch-operation.js';
+import { parsePageSize, parsePageToken, withNextPageToken } from './wire/pagination.js';
+
+export interface BatchesRoutesDeps {
+  batches: BatchService;
+  /** Inline batches must stay under this many bytes of request body (Gemini: 20 MB). */
+  maxInlineBytes: number;
+  stateNames: 'batch' | 'job';
+}
+
+const BATCH_ID = '(?<batchId>[^/:]+)';
+const MODEL = '(?<model>[^/:]+)';
+const BATCH_PAGES = { pageSize: 50, maxPageSize: 1000 };
+
+export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
+  const { batches } = deps;
+
+  const render = async (view: BatchView): Promise<Record<string, unknown>> => {
+    if (view.batch.inputKind !== 'inline' || !view.batch.resultsBlobKey) return toOperation(view, { stateNames: deps.stateNames });
+    const inlinedResponses = await readResultObjects(await batches.openResults(view.batch));
+    return toOperation(view, { inlinedResponses, stateNames: deps.stateNames });
+  };
+
+  const create = (kind: BatchKind) => async ({ request, response, params, tenantId }: RouteContext): Promise<void> => {
+    let body: unknown;
+    try {
+      body = await readJsonBody(request, deps.maxInlineBytes);
+    } catch (error) {
+      if (error instanceof AppError && error.httpStatus === 413) {
+        throw new AppError('INVALID_ARGUMENT', `Inline batch requests must total under ${deps.maxInlineBytes} bytes; upload a JSONL file with the Files API and pass its name instead.`, { httpStatus: 400 });
+      }
+      throw error;
+    }
+    const parsed = parseBatchBody(body);
+    const view = await batches.create({
+      tenantId,
+      kind,
+      model: modelIdOf(params.model ?? ''),
+      displayName: parsed.displayName,
+      priority: parsed.priority,
+      webhookConfig: parsed.webhookConfig,
+      source: parsed.input.kind === 'file'
+        ? { kind: 'file', fileId: fileIdFromReference(parsed.input.fileName) }
+        : { kind: 'inline', requests: parsed.input.requests },
+    });
+    sendJson(response, 200, toOperation(view, { stateNames: deps.stateNames }));
+  };
+
+  const cancel = async ({ response, params, tenantId }: RouteContext): Promise<void> => {
+    await batches.cancel(tenantId, params.batchId ?? '');
+    sendJson(response, 200, {});
+  };
+  const remove = async ({ response, params, tenantId }: RouteContext): Promise<void> => {
+    await batches.delete(tenantId, params.batchId ?? '');
+    sendJson(response, 200, {});
+  };
+
+  return [
+    { methods: ['POST'], pattern: new RegExp(`^/v1beta/models/${MODEL}:batchGenerateContent$`), handler: create('generate') },
+    { methods: ['POST'], pattern: new RegExp(`^/v1beta/models/${MODEL}:asyncBatchEmbedContent$`), handler: create('embed') },
+    {
+      methods: ['GET'],
+      pattern: /^\/v1beta\/batches$/,
+      handler: async ({ response, url, tenantId }) => {
+        const page = await batches.list(tenantId, parsePageSize(url, BATCH_PAGES), parsePageToken(url));
+        const operations = page.batches.map((view) => toOperation(view, { stateNames: deps.stateNames }));
+        sendJson(response, 200, withNextPageToken(operations.length > 0 ? { operations } : {}, page.next));
+      },
+    },
+    {
+      methods: ['GET'],
+      pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}$`),
+      handler: async ({ response, params, tenantId }) => {
+        sendJson(response, 200, await render(await batches.get(tenantId, params.batchId ?? '')));
+      },
+    },
+    { methods: ['DELETE'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}$`), handler: remove },
+    { methods: ['POST', 'GET'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:cancel$`), handler: cancel },
+    { methods: ['POST', 'GET', 'DELETE'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:delete$`), handler: remove },
+  ];
+}

@@ -1,0 +1,57 @@
+/**
+ * The create body `{batch: GenerateContentBatch | EmbedContentBatch}` in any casing. Accepts the
+ * guide's "nested variant" `inputConfig.requests.fileName` as an alias of `inputConfig.fileName`,
+ * and tolerates output-only fields a client echoes back. Inline requests are validated later,
+ * one by one, by the submitter.
+ */
+import { z } from 'zod';
+import { invalidArgument } from '../../core/errors.js';
+import { describeZodError } from './file-metadata.js';
+import { normalizeKeys } from './normalize-keys.js';
+
+const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const ignored = z.unknown().optional();
+
+const batchSchema = z.strictObject({
+  batch: z.strictObject({
+    displayName: z.string().max(512).optional(),
+    model: z.string().optional(),
+    inputConfig: z.strictObject({
+      fileName: z.string().min(1).optional(),
+      requests: z.strictObject({ requests: z.array(z.unknown()).optional(), fileName: z.string().min(1).optional() }).optional(),
+    }),
+    priority: int64.optional(),
+    webhookConfig: z.strictObject({ uris: z.array(z.string()).optional(), userMetadata: z.unknown().optional() }).optional(),
+    name: ignored, createTime: ignored, updateTime: ignored, endTime: ignored, batchStats: ignored, state: ignored, output: ignored,
+  }),
+});
+
+export type BatchInputConfig = { kind: 'file'; fileName: string } | { kind: 'inline'; requests: unknown[] };
+
+export interface ParsedBatchBody {
+  displayName: string;
+  priority: number;
+  webhookConfig: unknown;
+  input: BatchInputConfig;
+}
+
+export function parseBatchBody(body: unknown): ParsedBatchBody {
+  const parsed = batchSchema.safeParse(normalizeKeys(body));
+  if (!parsed.success) throw invalidArgument(describeZodError(parsed.error));
+  const { batch } = parsed.data;
+  const fileName = batch.inputConfig.fileName ?? batch.inputConfig.requests?.fileName;
+  const requests = batch.inputConfig.requests?.requests;
+  if (fileName !== undefined && requests !== undefined) {
+    throw invalidArgument("batch.inputConfig takes either a file name or inline requests, not both.");
+  }
+  let input: BatchInputConfig;
+  if (fileName !== undefined) input = { kind: 'file', fileName };
+  else if (requests !== undefined && requests.length > 0) input = { kind: 'inline', requests };
+  else throw invalidArgument('batch.inputConfig needs fileName (an uploaded JSONL file) or requests.requests (inline requests).');
+  return {
+    displayName: batch.displayName ?? '',
+    priority: batch.priority ?? 0,
+    webhookConfig: batch.webhookConfig,
+    input,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The interactive model calls a batch user also makes (generateContent, streaming, embeddings,
+ * countTokens, models.list/get), routed through the same backend registry as batches. Backend
+ * failures become AppErrors with the backend's status (and Retry-After), so the API answers
+ * them in the google.rpc shape.
+ */
+import { BackendError, type ModelBackend } from '../backends/backend.js';
+import type { ModelInfo } from '../backends/model-info.js';
+import type { BackendRegistry, ResolvedModel } from '../backends/registry.js';
+import { AppError, invalidArgument, modelNotFound } from '../core/errors.js';
+import type {
+  EmbedContentRequest,
+  EmbedContentResponse,
+  GenerateContentRequest,
+  GenerateContentResponse,
+} from '../core/gemini-types.js';
+import { modelIdOf } from '../core/model-name.js';
+
+export interface InteractiveService {
+  listModels(): ModelInfo[];
+  getModel(model: string): ModelInfo;
+  generateContent(model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<GenerateContentResponse>;
+  streamGenerateContent(model: string, request: GenerateContentRequest, signal: AbortSignal): AsyncIterable<GenerateContentResponse>;
+  embedContent(model: string, request: EmbedContentRequest, signal: AbortSignal): Promise<EmbedContentResponse>;
+  countTokens(model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<number>;
+}
+
+export function toAppError(error: unknown): unknown {
+  if (!(error instanceof BackendError)) return error;
+  const retryAfter: Record<string, string> = error.retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) };
+  return new AppError(error.status, error.message, { headers: retryAfter, cause: error });
+}
+
+/** A rough token estimate (4 characters a token) for backends without a tokenizer. */
+function estimateTokens(request: GenerateContentRequest): number {
+  let characters = 0;
+  for (const content of [...request.contents, ...(request.systemInstruction ? [request.systemInstruction] : [])]) {
+    for (const part of content.parts ?? []) characters += typeof part.text === 'string' ? part.text.length : 1032;
+  }
+  return Math.ceil(characters / 4);
+}
+
+export function createInteractiveService(registry: BackendRegistry): InteractiveService {
+  const resolve = (model: string, method: string): ResolvedModel => {
+    const resolved = registry.resolve(model);
+    if (!resolved) throw modelNotFound(modelIdOf(model), method);
+    if (!resolved.info.supportedGenerationMethods.includes(method)) {
+      throw invalidArgument(`models/${resolved.id} does not support ${method}.`);
+    }
+    return resolved;
+  };
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toAppError(error);
+    }
+  };
+  const embedder = (resolved: ResolvedModel): NonNullable<ModelBackend['embedContent']> => {
+    const embed = resolved.backend.embedContent?.bind(resolved.backend);
+    if (!embed) throw invalidArgument(`models/${resolved.id} does not support embedContent.`);
+    return embed;
+  };
+
+  return {
+    listModels: () => registry.list(),
+    getModel(model) {
+      const resolved = registry.resolve(model);
+      if (!resolved) throw new AppError('NOT_FOUND', `Model is not found: models/${modelIdOf(model)} for api version v1beta`);
+      return resolved.info;
+    },
+    generateContent(model, request, signal) {
+      const resolved = resolve(model, 'generateContent');
+      return call(() => resolved.backend.generateContent(request, { model: resolved.id, signal }));
+    },
+    async *streamGenerateContent(model, request, signal) {
+      const resolved = resolve(model, 'generateContent');
+      try {
+        if (resolved.backend.streamGenerateContent) {
+          yield* resolved.backend.streamGenerateContent(request, { model: resolved.id, signal });
+        } else {
+          yield await resolved.backend.generateContent(request, { model: resolved.id, signal });
+        }
+      } catch (error) {
+        throw toAppError(error);
+      }
+    },
+    embedContent(model, request, signal) {
+      const resolved = resolve(model, 'embedContent');
+      const embed = embedder(resolved);
+      return call(() => embed(request, { model: resolved.id, signal }));
+    },
+    countTokens(model, request, signal) {
+      const resolved = resolve(model, 'countTokens');
+      const count = resolved.backend.countTokens?.bind(resolved.backend);
+      return call(async () => (count ? count(request, { model: resolved.id, signal }) : estimateTokens(request)));
+    },
+  };
+}
