@@ -12,7 +12,7 @@ import type { InteractiveService } from '../queue/interactive-service.js';
 import { errorBody, toAppError } from './error-response.js';
 import { readJsonBody, sendJson, type RouteContext } from './http.js';
 import type { Route } from './router.js';
-import { withNextPageToken } from './wire/pagination.js';
+import { parsePageSize } from './wire/pagination.js';
 
 export interface ModelsRoutesDeps {
   models: InteractiveService;
@@ -78,13 +78,13 @@ export function modelsRoutes(deps: ModelsRoutesDeps): Route[] {
       methods: ['GET'],
       pattern: /^\/v1beta\/models$/,
       handler: async ({ response, url }) => {
+        // The model list is small and fixed: its page tokens are plain offsets.
         const all = models.listModels();
-        const size = Math.min(Number(url.searchParams.get('pageSize') ?? url.searchParams.get('page_size')) || MODEL_PAGES.pageSize, MODEL_PAGES.maxPageSize);
-        const offset = Number(Buffer.from(url.searchParams.get('pageToken') ?? '', 'base64url').toString() || 0) || 0;
+        const size = parsePageSize(url, MODEL_PAGES);
+        const offset = parseOffsetToken(url);
         const page = all.slice(offset, offset + size);
-        const body = page.length > 0 ? { models: page } : {};
-        const nextOffset = offset + size;
-        sendJson(response, 200, nextOffset < all.length ? { ...body, nextPageToken: Buffer.from(String(nextOffset)).toString('base64url') } : withNextPageToken(body, undefined));
+        const next = offset + size < all.length ? { nextPageToken: Buffer.from(String(offset + size)).toString('base64url') } : {};
+        sendJson(response, 200, { ...(page.length > 0 ? { models: page } : {}), ...next });
       },
     },
     {
@@ -132,6 +132,14 @@ export function modelsRoutes(deps: ModelsRoutesDeps): Route[] {
       },
     },
   ];
+}
+
+function parseOffsetToken(url: URL): number {
+  const raw = url.searchParams.get('pageToken') ?? url.searchParams.get('page_token');
+  if (!raw) return 0;
+  const offset = Number(Buffer.from(raw, 'base64url').toString());
+  if (!Number.isInteger(offset) || offset < 0) throw invalidArgument(`Invalid pageToken '${raw}'.`);
+  return offset;
 }
 
 function endStream(response: ServerResponse, isSse: boolean): void {

@@ -51,7 +51,15 @@ describe('Batch Mode through @google/genai (cookbook flow)', () => {
 
   before(async () => {
     server = await startServerProcess({
-      env: { BATCHMODE_API_KEYS: `${KEY_A},${KEY_B}`, BATCHMODE_SIM_LATENCY_MS: '20', BATCHMODE_WORKER_CONCURRENCY: '8', BATCHMODE_SHARD_SIZE: '25' },
+      env: {
+        BATCHMODE_API_KEYS: `${KEY_A},${KEY_B}`, BATCHMODE_SIM_LATENCY_MS: '20', BATCHMODE_WORKER_CONCURRENCY: '8', BATCHMODE_SHARD_SIZE: '25',
+        BATCHMODE_MAX_ATTEMPTS: '2',
+        BATCHMODE_SIM_FAULTS: JSON.stringify([
+          { match: 'poison', error: 'INVALID_ARGUMENT' },
+          { match: 'flaky', error: 'UNAVAILABLE', attempts: 1 },
+          { match: 'overloaded', error: 'RESOURCE_EXHAUSTED', httpStatus: 429 },
+        ]),
+      },
     });
     ai = new GoogleGenAI({ apiKey: KEY_A, httpOptions: { baseUrl: server.url } });
     aiB = new GoogleGenAI({ apiKey: KEY_B, httpOptions: { baseUrl: server.url } });
@@ -135,6 +143,23 @@ describe('Batch Mode through @google/genai (cookbook flow)', () => {
     assert.ok(results.filter((result) => result.error).every((result) => result.error?.code === 1), 'the rest are CANCELLED');
   });
 
+  test('a failed request is an error line; the batch still succeeds and counts it', async () => {
+    const fileName = await uploadJsonl('faults.jsonl', [
+      { key: 'good', request: { contents: [{ parts: [{ text: 'fine' }] }] } },
+      { key: 'bad', request: { contents: [{ parts: [{ text: 'poison pill' }] }] } },
+      { key: 'retried', request: { contents: [{ parts: [{ text: 'flaky once' }] }] } },
+      { key: 'exhausted', request: { contents: [{ parts: [{ text: 'overloaded always' }] }] } },
+    ]);
+    const created = await ai.batches.create({ model: MODEL_ID, src: fileName });
+    const job = await waitDone(created.name ?? '');
+    assert.equal(job.state, 'JOB_STATE_SUCCEEDED');
+    assert.deepEqual((await rest(created.name ?? '')).metadata.batchStats, { requestCount: '4', successfulRequestCount: '2', failedRequestCount: '2' });
+    const downloadPath = join(work, 'faults-out.jsonl');
+    await ai.files.download({ file: job.dest?.fileName ?? '', downloadPath });
+    const lines = readFileSync(downloadPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { key: string; response?: unknown; error?: { code: number; status: string } });
+    assert.deepEqual(lines.map((line) => [line.key, line.response ? 'ok' : line.error?.code]), [['good', 'ok'], ['bad', 3], ['retried', 'ok'], ['exhausted', 8]]);
+  });
+
   test('delete removes a batch', async () => {
     const created = await ai.batches.create({ model: MODEL_ID, src: [{ contents: [{ parts: [{ text: 'bye' }] }] }] });
     await ai.batches.delete({ name: created.name ?? '' });
@@ -172,6 +197,11 @@ describe('Batch Mode through @google/genai (cookbook flow)', () => {
     assert.ok((response.usageMetadata?.totalTokenCount ?? 0) > 0);
     const again = await ai.models.generateContent({ model: MODEL_ID, contents: 'Why is the sky blue?' });
     assert.equal(again.text, response.text, 'deterministic');
+    let streamed = '';
+    for await (const chunk of await ai.models.generateContentStream({ model: MODEL_ID, contents: 'Why is the sky blue?' })) streamed += chunk.text ?? '';
+    assert.equal(streamed, response.text, 'the stream carries the same text');
+    const counted = await ai.models.countTokens({ model: MODEL_ID, contents: 'Why is the sky blue?' });
+    assert.equal(counted.totalTokens, response.usageMetadata?.promptTokenCount);
     const embedded = await ai.models.embedContent({ model: 'gemini-embedding-001', contents: ['a', 'b'], config: { outputDimensionality: 3 } });
     assert.deepEqual(embedded.embeddings?.map((embedding) => embedding.values?.length), [3, 3]);
     const names: string[] = [];
