@@ -73,6 +73,10 @@ const SETTINGS = {
       return z.NEVER;
     }),
   },
+  simCallLog: {
+    env: 'BATCHMODE_SIM_CALL_LOG', flag: '--sim-call-log', help: 'append a line per backend call to this file (tests, demos)',
+    schema: z.string().optional(),
+  },
   /**
    * `batch` (default) writes states as the API does (`BATCH_STATE_SUCCEEDED`); `job` writes
    * `JOB_STATE_SUCCEEDED`, which the guide's REST status script compares against (a doc bug).

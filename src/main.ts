@@ -13,6 +13,7 @@ import { filesRoutes } from './api/files-routes.js';
 import { healthRoutes } from './api/health-routes.js';
 import { modelsRoutes } from './api/models-routes.js';
 import { uploadRoutes } from './api/upload-routes.js';
+import { withCallLog } from './backends/call-log.js';
 import { createBackendRegistry, type BackendRegistry } from './backends/registry.js';
 import { createSimulatedBackend } from './backends/simulated/simulated-backend.js';
 import { SIMULATED_MODELS } from './backends/simulated/simulated-models.js';
@@ -24,6 +25,7 @@ import { createUploadService } from './files/upload-service.js';
 import { systemClock } from './lib/clock.js';
 import { randomId } from './lib/ids.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { lockDataDir } from './store/local/data-dir-lock.js';
 import { createLocalBlobStore, localBlobRoot } from './store/local/local-blob-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createBatchService } from './queue/batch-service.js';
@@ -56,7 +58,11 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger({ level: config.logLevel })): Promise<RunningServer> {
+  const unlock = lockDataDir(config.dataDir);
   const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));
+  // Holding the lock, every lease in this store belonged to a process that is gone.
+  const released = await store.shards.releaseEveryLease();
+  if (released > 0) logger.info('resuming shards of a previous run', { shards: released });
   const blobs = createLocalBlobStore(localBlobRoot(config.dataDir));
   let generatedKey: string | undefined;
   let apiKeys = config.apiKeys;
@@ -126,8 +132,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     registry,
     async close() {
       clearInterval(sweeper);
-      await Promise.all([closeServer(server, config.shutdownGraceSeconds * 1000), workers.stop()]);
+      await Promise.all([closeServer(server, config.shutdownGraceSeconds * 1000), workers.stop(config.shutdownGraceSeconds * 1000)]);
       await store.close();
+      unlock();
     },
   };
 }
@@ -137,7 +144,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
  * other `gemini-*` name; anything else is an unknown model (404).
  */
 function defaultRegistry(config: Config): BackendRegistry {
-  const simulated = createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults });
+  const simulator = createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults });
+  const simulated = config.simCallLog ? withCallLog(simulator, config.simCallLog) : simulator;
   return createBackendRegistry([
     { name: 'gemini-*', backend: simulated, limits: { maxConcurrency: config.workerConcurrency }, models: SIMULATED_MODELS },
   ]);

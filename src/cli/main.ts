@@ -1,6 +1,7 @@
 /** The `batchmode` command line. */
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
+import { DataDirInUseError } from '../store/local/data-dir-lock.js';
 import { registerServeCommand } from './serve-command.js';
 
 const program = new Command('batchmode')
@@ -10,7 +11,7 @@ const program = new Command('batchmode')
 registerServeCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }

@@ -5,9 +5,10 @@
  * DEADLINE_EXCEEDED for an expired one), so every key appears exactly once. File batches get
  * the blob as a GENERATED file `files/batch-<id>`. A running batch then becomes SUCCEEDED.
  *
- * Idempotent: a crash half-way leaves the batch unfinalized, and the next run starts over.
+ * Safe to run twice at once or again after a crash: each run writes its own blob, and the
+ * store records exactly one (compare-and-set); a losing run deletes its blob.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { resultsFileId, type BatchRecord, type ShardRecord } from '../core/batch.js';
 import type { RpcStatusName } from '../core/errors.js';
@@ -28,7 +29,7 @@ export interface FinalizeDeps {
   fileRetentionMs: number;
 }
 
-export const resultsBlobKey = (batchId: string): string => `batches/${batchId}/results.jsonl`;
+export const resultsBlobKey = (batchId: string, attempt: string): string => `batches/${batchId}/results-${attempt}.jsonl`;
 
 const UNRUN: Partial<Record<BatchRecord['state'], { status: RpcStatusName; message: string }>> = {
   BATCH_STATE_CANCELLED: { status: 'CANCELLED', message: 'The batch was cancelled before this request ran.' },
@@ -43,8 +44,7 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   if (!batch || batch.resultsBlobKey !== undefined) return batch;
   const shards = await store.shards.listForBatch(batchId);
   const unrun = UNRUN[batch.state] ?? MISSING;
-  const key = resultsBlobKey(batchId);
-  await blobs.delete(key);
+  const key = resultsBlobKey(batchId, randomUUID());
 
   const hash = createHash('sha256');
   let sizeBytes = 0;
@@ -83,25 +83,16 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
 
   const now = clock.now();
   const fields = { succeededCount: succeeded, failedCount: failed, resultsBlobKey: key, endTimeMs: batch.endTimeMs ?? now };
-  let outputFileId: string | undefined;
+  let file: FileRecord | undefined;
   if (batch.inputKind === 'file') {
-    outputFileId = resultsFileId(batch.id);
-    const file: FileRecord = {
-      id: outputFileId, tenantId: batch.tenantId, displayName: `${batch.displayName || batch.id} results`,
+    file = {
+      id: resultsFileId(batch.id), tenantId: batch.tenantId, displayName: `${batch.displayName || batch.id} results`,
       mimeType: 'application/jsonl', sizeBytes, sha256Hex: hash.digest('hex'), state: 'ACTIVE', source: 'GENERATED',
       blobKey: key, createTimeMs: now, updateTimeMs: now, expirationTimeMs: now + deps.fileRetentionMs,
     };
-    await store.files.delete(batch.tenantId, outputFileId);
-    await store.files.insert(file);
   }
-  const withOutput = { ...fields, ...(outputFileId ? { outputFileId } : {}) };
-  if (batch.state === 'BATCH_STATE_RUNNING' || batch.state === 'BATCH_STATE_PENDING') {
-    const moved = await store.batches.transition(batchId, ['BATCH_STATE_RUNNING', 'BATCH_STATE_PENDING'], 'BATCH_STATE_SUCCEEDED', now, withOutput);
-    // Cancelled or expired meanwhile: keep that state, with these results.
-    if (!moved) await store.batches.setResults(batchId, now, withOutput);
-  } else {
-    await store.batches.setResults(batchId, now, withOutput);
-  }
+  const won = await store.batches.recordResults(batchId, now, { ...fields, ...(file ? { outputFileId: file.id } : {}) }, file);
+  if (!won) await blobs.delete(key);
   return store.batches.getById(batchId);
 }
 

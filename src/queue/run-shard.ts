@@ -4,11 +4,15 @@
  * the backend under the worker's concurrency slots, and appends each result to the log as it
  * finishes. The lease is renewed while it runs; progress counts are saved every interval.
  *
+ * A request's concurrency slot is freed only once its result is written to the log, so the
+ * requests a crash can make a worker send again are at most the slots in use at that moment.
+ *
  * Ends: `completed` (every request has a result; the shard is marked done), `stopped` (the
- * signal aborted: cancel or shutdown; in-flight calls are dropped, the shard is released), or
- * `lost` (the lease went to another worker; nothing more is written).
+ * `abort` signal fired: cancel or hard shutdown, in-flight calls dropped; or `drain` fired:
+ * graceful shutdown, no new requests but the in-flight ones finish; either way the shard is
+ * released for another worker), or `lost` (the lease went to another worker; nothing more is
+ * written).
  */
-import { PassThrough } from 'node:stream';
 import type { BackendRegistry } from '../backends/registry.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { Clock } from '../lib/clock.js';
@@ -40,10 +44,17 @@ export interface ShardRunnerDeps {
 
 export type ShardEnd = 'completed' | 'stopped' | 'lost';
 
+export interface ShardSignals {
+  /** Stop now: abort in-flight calls. */
+  abort: AbortSignal;
+  /** Stop starting requests; let in-flight ones finish. */
+  drain?: AbortSignal;
+}
+
 export async function runShard(
   { shard, batch }: ClaimedShard,
   deps: ShardRunnerDeps,
-  signal: AbortSignal,
+  { abort: signal, drain }: ShardSignals,
   onDispatched: () => void = () => undefined,
 ): Promise<{ end: ShardEnd; allDone: boolean }> {
   const { store, blobs, owner } = deps;
@@ -76,8 +87,7 @@ export async function runShard(
     });
   }, deps.progressIntervalMs);
 
-  const output = new PassThrough();
-  const written = blobs.append(outputKey, output);
+  const output = await blobs.openAppender(outputKey);
   const resolved = deps.registry.resolve(batch.model);
   const inFlight = new Set<Promise<void>>();
 
@@ -98,21 +108,21 @@ export async function runShard(
       outcome = { ok: false, error: toRpcStatus(error) };
     }
     const resultLine = outcome.ok ? successLine(identity, outcome.response, batch.inputKind) : errorLine(identity, outcome.error, batch.inputKind);
+    await output.append(encodeOutputLine(shard.firstRequest + position, outcome.ok, resultLine));
     if (outcome.ok) succeeded++;
     else failed++;
-    output.write(encodeOutputLine(shard.firstRequest + position, outcome.ok, resultLine));
   };
 
   try {
     const input = await blobs.read(batch.inputBlobKey, { start: shard.byteStart, end: shard.byteEnd - 1 });
     let position = 0;
     for await (const line of readLines(input, shard.byteStart)) {
-      if (local.signal.aborted) break;
+      if (local.signal.aborted || drain?.aborted) break;
       if (isBlank(line.bytes)) continue;
       const at = position++;
       if (existing.lines[at] !== undefined) continue;
       try {
-        await deps.slots.acquire(local.signal);
+        await deps.slots.acquire(drain ? AbortSignal.any([local.signal, drain]) : local.signal);
       } catch {
         break;
       }
@@ -129,12 +139,11 @@ export async function runShard(
     clearInterval(renewal);
     clearInterval(progress);
     signal.removeEventListener('abort', stop);
-    output.end();
-    await written;
+    await output.close();
   }
 
   if (lost) return { end: 'lost', allDone: false };
-  if (local.signal.aborted) {
+  if (local.signal.aborted || (drain?.aborted && succeeded + failed < shard.requestCount)) {
     await store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed);
     await store.shards.release(shard.batchId, shard.index, owner);
     return { end: 'stopped', allDone: false };

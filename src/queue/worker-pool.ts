@@ -25,8 +25,11 @@ export interface WorkerPool {
   wake(): void;
   /** Aborts the in-flight requests of a batch (it was cancelled or deleted). */
   abortBatch(batchId: string): void;
-  /** Stops claiming, aborts in-flight requests, gives every shard back. */
-  stop(): Promise<void>;
+  /**
+   * Stops claiming and starting requests, lets in-flight ones finish for up to `graceMs`, then
+   * aborts the rest and gives every shard back.
+   */
+  stop(graceMs?: number): Promise<void>;
   readonly slots: Semaphore;
 }
 
@@ -35,6 +38,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const slots = new Semaphore(options.concurrency);
   const deps: ShardRunnerDeps = { ...options, slots };
   const shutdown = new AbortController();
+  const draining = new AbortController();
   const batchControllers = new Map<string, AbortController>();
   const active = new Set<Promise<void>>();
   let dispatching = 0;
@@ -64,6 +68,20 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       wakeUp = done;
     });
 
+  const finalizing = new Map<string, Promise<unknown>>();
+  /** One finalization per batch at a time in this process (the store arbitrates between processes). */
+  const finalizeOnce = (batchId: string): Promise<unknown> => {
+    let running = finalizing.get(batchId);
+    if (!running) {
+      running = finalizeBatch(batchId, options).finally(() => {
+        finalizing.delete(batchId);
+        batchControllers.delete(batchId);
+      });
+      finalizing.set(batchId, running);
+    }
+    return running;
+  };
+
   const controllerFor = (batchId: string): AbortController => {
     let controller = batchControllers.get(batchId);
     if (!controller) {
@@ -83,8 +101,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
     for (const batch of await store.batches.listUnfinalized(100)) {
       if (batch.state !== 'BATCH_STATE_RUNNING' && (await store.shards.hasLiveLease(batch.id, clock.now()))) continue;
-      await finalizeBatch(batch.id, options);
-      batchControllers.delete(batch.id);
+      await finalizeOnce(batch.id);
       logger.info('batch finalized', { batch: batch.id, state: batch.state });
     }
   };
@@ -100,12 +117,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       wake();
     };
     const signal = AbortSignal.any([shutdown.signal, controllerFor(claimed.batch.id).signal]);
-    const task = runShard(claimed, deps, signal, markDispatched)
+    const task = runShard(claimed, deps, { abort: signal, drain: draining.signal }, markDispatched)
       .then(async ({ end, allDone }) => {
         logger.debug('shard ended', { batch: claimed.batch.id, shard: claimed.shard.index, end });
         if (allDone) {
-          await finalizeBatch(claimed.batch.id, options);
-          batchControllers.delete(claimed.batch.id);
+          await finalizeOnce(claimed.batch.id);
         } else if (end === 'stopped' && !shutdown.signal.aborted) {
           await finalizeIfDue();
         }
@@ -160,12 +176,17 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     },
     wake,
     abortBatch,
-    async stop() {
+    async stop(graceMs = 0) {
       running = false;
       wake();
       await loopDone;
+      draining.abort(new Error('worker draining'));
+      const drained = Promise.allSettled([...active]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
       shutdown.abort(new Error('worker stopping'));
-      await Promise.allSettled([...active]);
+      await drained;
       await store.shards.releaseAll(options.owner);
     },
   };

@@ -11,7 +11,19 @@ export interface ByteRange {
   end: number;
 }
 
+/**
+ * An open blob that lines are appended to. `append` resolves once the bytes are handed to the
+ * operating system (they survive the process being killed); appends made in the same tick are
+ * written together.
+ */
+export interface BlobAppender {
+  append(data: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface BlobStore {
+  /** Opens the blob (creating it) for appending. */
+  openAppender(key: string): Promise<BlobAppender>;
   /** Appends the stream's bytes to the blob (creating it); resolves the blob's new size. */
   append(key: string, source: Readable): Promise<number>;
   /** Reads the blob, or one byte range of it. Rejects with NOT_FOUND when absent. */

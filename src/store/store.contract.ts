@@ -149,10 +149,16 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.equal(batch?.state, 'BATCH_STATE_CANCELLED');
         assert.equal(batch?.endTimeMs, 5_000);
         assert.deepEqual((await store.batches.listUnfinalized(10)).map((b) => b.id), ['b1']);
-        await store.batches.setResults('b1', 6_000, { resultsBlobKey: 'r', succeededCount: 1, failedCount: 3, error: { code: 1, message: 'x' } });
+        const resultsFile = makeFile({ id: 'batch-b1', source: 'GENERATED', blobKey: 'r' });
+        assert.equal(await store.batches.recordResults('b1', 6_000, { resultsBlobKey: 'r', succeededCount: 1, failedCount: 3, error: { code: 1, message: 'x' } }, resultsFile), true);
+        assert.equal(await store.batches.recordResults('b1', 7_000, { resultsBlobKey: 'other' }, makeFile({ id: 'batch-b1', blobKey: 'other' })), false, 'only one finalizer wins');
+        assert.equal((await store.files.get('t1', 'batch-b1'))?.blobKey, 'r');
         assert.deepEqual(await store.batches.listUnfinalized(10), []);
         const finished = await store.batches.getById('b1');
-        assert.deepEqual([finished?.resultsBlobKey, finished?.succeededCount, finished?.failedCount, finished?.error], ['r', 1, 3, { code: 1, message: 'x' }]);
+        assert.deepEqual([finished?.state, finished?.resultsBlobKey, finished?.succeededCount, finished?.failedCount, finished?.error], ['BATCH_STATE_CANCELLED', 'r', 1, 3, { code: 1, message: 'x' }]);
+        await store.batches.create(makeBatch({ id: 'b2', state: 'BATCH_STATE_RUNNING' }), makeShards('b2', 1));
+        assert.equal(await store.batches.recordResults('b2', 8_000, { resultsBlobKey: 'r2' }), true);
+        assert.equal((await store.batches.getById('b2'))?.state, 'BATCH_STATE_SUCCEEDED', 'a running batch succeeds');
       }));
 
     test('shards: claim by priority, lease, progress, complete, takeover of a lapsed lease', () =>
@@ -191,6 +197,8 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.equal((await store.shards.claim('w1', 1_000, 100_000))?.batch.id, 'a');
         assert.equal((await store.shards.claim('w1', 1_000, 100_000))?.batch.id, 'c', 'equal priorities share: the idle batch goes next');
         assert.equal(await store.shards.releaseAll('w1'), 2);
+        await store.shards.claim('w9', 1_000, 100_000);
+        assert.equal(await store.shards.releaseEveryLease(), 1, "a dead process's leases, whoever held them");
         assert.equal((await store.shards.claim('w2', 1_000, 100_000))?.shard.index, 0);
         assert.deepEqual((await store.batches.listOverdue(6_000, 10)).map((b) => b.id), ['a']);
         await store.batches.transition('c', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 2_000);

@@ -78,8 +78,14 @@ export interface BatchRepository {
    * and the update time. Resolves whether it moved.
    */
   transition(id: string, from: readonly BatchState[], to: BatchState, nowMs: number, fields?: BatchStateUpdate): Promise<boolean>;
-  /** Records the results of a terminal batch (results blob, counts, output file). */
-  setResults(id: string, nowMs: number, fields: BatchStateUpdate): Promise<void>;
+  /**
+   * Records a batch's results once, atomically: only while it has none yet (compare-and-set,
+   * so of two finalizers racing exactly one wins), a RUNNING or PENDING batch becomes
+   * SUCCEEDED (a terminal one keeps its state), and the results file, if given, is stored in
+   * the same transaction (replacing one left by an attempt that crashed). Resolves whether
+   * this call won.
+   */
+  recordResults(id: string, nowMs: number, fields: BatchStateUpdate & { resultsBlobKey: string }, file?: FileRecord): Promise<boolean>;
   /** Sums of shard counts for each batch id given. */
   progress(ids: readonly string[]): Promise<Map<string, BatchProgress>>;
   /**
@@ -114,6 +120,11 @@ export interface ShardRepository {
   complete(batchId: string, index: number, owner: string, succeeded: number, failed: number): Promise<{ completed: boolean; allDone: boolean }>;
   /** Gives back every shard the owner holds (graceful shutdown), unfinished ones to pending. */
   releaseAll(owner: string): Promise<number>;
+  /**
+   * Gives back every leased shard, whoever holds it. Only for a process that knows all other
+   * lease holders are dead (the embedded server, holding its data directory's lock).
+   */
+  releaseEveryLease(): Promise<number>;
   /** Gives back one shard without finishing it. */
   release(batchId: string, index: number, owner: string): Promise<void>;
   /** Shards of a batch in index order. */

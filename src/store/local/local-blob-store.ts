@@ -9,6 +9,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { notFound } from '../../core/errors.js';
 import type { BlobStore, ByteRange } from '../blob-store.js';
+import { openLocalAppender } from './local-appender.js';
 
 export function createLocalBlobStore(root: string): BlobStore {
   const base = resolve(root);
@@ -19,6 +20,12 @@ export function createLocalBlobStore(root: string): BlobStore {
   };
 
   return {
+    async openAppender(key) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      return openLocalAppender(path);
+    },
+
     async append(key, source) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });

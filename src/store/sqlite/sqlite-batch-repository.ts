@@ -2,7 +2,9 @@
 import type { Database } from 'better-sqlite3';
 import type { BatchKind, BatchInputKind, BatchRecord, BatchState, ShardRecord } from '../../core/batch.js';
 import type { RpcStatus } from '../../core/gemini-types.js';
+import type { FileRecord } from '../../core/file.js';
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
+import { INSERT_FILE_SQL, fileToParams } from './sqlite-file-repository.js';
 
 interface BatchRow {
   id: string;
@@ -130,6 +132,21 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
         shard.byteEnd, shard.state, shard.succeededCount, shard.failedCount);
     }
   });
+  const deleteFile = db.prepare('DELETE FROM files WHERE tenant_id = ? AND id = ?');
+  const insertFile = db.prepare(INSERT_FILE_SQL);
+  const recordResults = db.transaction((id: string, nowMs: number, fields: BatchStateUpdate, file: FileRecord | undefined) => {
+    const columns = updateColumns(fields);
+    const moved = db.prepare(
+      `UPDATE batches SET update_time_ms = ?${columns.sql},
+         state = CASE WHEN state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') THEN 'BATCH_STATE_SUCCEEDED' ELSE state END
+       WHERE id = ? AND results_blob_key IS NULL`,
+    ).run(nowMs, ...columns.values, id).changes === 1;
+    if (moved && file) {
+      deleteFile.run(file.tenantId, file.id);
+      insertFile.run(...fileToParams(file));
+    }
+    return moved;
+  });
   const removeWithShards = db.transaction((tenantId: string, id: string) => {
     const row = remove.get(tenantId, id);
     if (row) removeShards.run(id);
@@ -159,10 +176,7 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
       );
       return statement.run(to, nowMs, ...columns.values, id, ...from).changes === 1;
     },
-    setResults: async (id, nowMs, fields) => {
-      const columns = updateColumns(fields);
-      db.prepare(`UPDATE batches SET update_time_ms = ?${columns.sql} WHERE id = ?`).run(nowMs, ...columns.values, id);
-    },
+    recordResults: async (id, nowMs, fields, file) => recordResults.immediate(id, nowMs, fields, file),
     progress: async (ids) => {
       const result = new Map<string, BatchProgress>();
       if (ids.length === 0) return result;

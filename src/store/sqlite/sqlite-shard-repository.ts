@@ -69,6 +69,9 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
   const releaseAll = db.prepare(
     `UPDATE shards SET state = 'pending', lease_owner = NULL, lease_expires_ms = NULL WHERE lease_owner = ? AND state = 'running'`,
   );
+  const releaseEvery = db.prepare(
+    `UPDATE shards SET state = 'pending', lease_owner = NULL, lease_expires_ms = NULL WHERE state = 'running'`,
+  );
   const releaseOne = db.prepare(
     `UPDATE shards SET state = 'pending', lease_owner = NULL, lease_expires_ms = NULL
      WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
@@ -98,6 +101,7 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
       progress.run(succeeded, failed, batchId, index, owner).changes === 1,
     complete: async (batchId, index, owner, succeeded, failed) => complete.immediate(batchId, index, owner, succeeded, failed),
     releaseAll: async (owner) => releaseAll.run(owner).changes,
+    releaseEveryLease: async () => releaseEvery.run().changes,
     release: async (batchId, index, owner) => {
       releaseOne.run(batchId, index, owner);
     },
