@@ -4,35 +4,40 @@
  * and demos that must count what a backend really received, across restarts.
  */
 import { appendFileSync } from 'node:fs';
+import type { Content } from '../core/gemini-types.js';
 import type { CallOptions, ModelBackend } from './backend.js';
 
-function promptOf(request: { contents?: { parts?: { text?: unknown }[] }[]; content?: { parts?: { text?: unknown }[] } }): string {
+function promptOf(request: { contents?: Content[]; content?: Content }): string {
   const parts = request.contents?.at(-1)?.parts ?? request.content?.parts ?? [];
   return parts.map((part) => (typeof part.text === 'string' ? part.text : '')).join(' ').replace(/\s+/g, ' ').slice(0, 80);
 }
 
 export function withCallLog(backend: ModelBackend, path: string): ModelBackend {
-  const log = (options: CallOptions, request: Parameters<typeof promptOf>[0]): void => {
+  const log = (options: CallOptions, request: { contents?: Content[]; content?: Content }): void => {
     appendFileSync(path, `${Date.now()} ${options.model} ${options.attempt ?? 1} ${promptOf(request)}\n`);
   };
-  return {
+  const logged: ModelBackend = {
     id: backend.id,
     generateContent(request, options) {
       log(options, request);
       return backend.generateContent(request, options);
     },
-    ...(backend.streamGenerateContent && {
-      streamGenerateContent: (request, options) => {
-        log(options, request);
-        return backend.streamGenerateContent!(request, options);
-      },
-    }),
-    ...(backend.embedContent && {
-      embedContent: (request, options) => {
-        log(options, request);
-        return backend.embedContent!(request, options);
-      },
-    }),
-    ...(backend.countTokens && { countTokens: backend.countTokens.bind(backend) }),
-  } as ModelBackend;
+  };
+  const stream = backend.streamGenerateContent?.bind(backend);
+  if (stream) {
+    logged.streamGenerateContent = (request, options) => {
+      log(options, request);
+      return stream(request, options);
+    };
+  }
+  const embed = backend.embedContent?.bind(backend);
+  if (embed) {
+    logged.embedContent = (request, options) => {
+      log(options, request);
+      return embed(request, options);
+    };
+  }
+  const countTokens = backend.countTokens?.bind(backend);
+  if (countTokens) logged.countTokens = countTokens;
+  return logged;
 }
