@@ -56,6 +56,18 @@ const SETTINGS = {
     env: 'BATCHMODE_WORKERS', flag: '--workers', help: 'run batch workers in this process: true | false (default true)',
     schema: z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')]).default(true),
   },
+  modelMaxConcurrency: {
+    env: 'BATCHMODE_MODEL_MAX_CONCURRENCY', flag: '--model-max-concurrency', help: 'per model: most calls in flight (default: the worker concurrency)',
+    schema: z.coerce.number().int().positive().optional(),
+  },
+  modelRequestsPerMinute: {
+    env: 'BATCHMODE_MODEL_REQUESTS_PER_MINUTE', flag: '--model-requests-per-minute', help: 'per model: request rate limit (default none)',
+    schema: z.coerce.number().positive().optional(),
+  },
+  modelTokensPerMinute: {
+    env: 'BATCHMODE_MODEL_TOKENS_PER_MINUTE', flag: '--model-tokens-per-minute', help: 'per model: token rate limit (default none)',
+    schema: z.coerce.number().positive().optional(),
+  },
   simLatencyMs: { env: 'BATCHMODE_SIM_LATENCY_MS', flag: '--sim-latency-ms', help: 'simulated model: latency of each call in ms (default 0)', schema: z.coerce.number().nonnegative().default(0) },
   simErrorRate: { env: 'BATCHMODE_SIM_ERROR_RATE', flag: '--sim-error-rate', help: 'simulated model: fraction of calls failing with a transient 503 (default 0)', schema: z.coerce.number().min(0).max(1).default(0) },
   /** Scripted faults for the simulated model, as a JSON array (see README). */

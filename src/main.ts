@@ -96,7 +96,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     store, blobs, registry, clock: systemClock, randomId, shardSize: config.shardSize,
     completionWindowMs: config.completionWindowHours * HOUR_MS,
   });
-  const batches = createBatchService({ store, blobs, clock: systemClock, submit, notify: workers });
+  const batches = createBatchService({
+    store, blobs, clock: systemClock, submit, notify: workers, sleep: abortableSleep,
+    ...(config.workers ? { workers: workers.status } : {}),
+  });
   const routes = [
     ...healthRoutes({ ping: () => store.ping() }),
     ...uploadRoutes({ uploads, keys, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
@@ -147,7 +150,14 @@ function defaultRegistry(config: Config): BackendRegistry {
   const simulator = createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults });
   const simulated = config.simCallLog ? withCallLog(simulator, config.simCallLog) : simulator;
   return createBackendRegistry([
-    { name: 'gemini-*', backend: simulated, limits: { maxConcurrency: config.workerConcurrency }, models: SIMULATED_MODELS },
+    {
+      name: 'gemini-*', backend: simulated, models: SIMULATED_MODELS,
+      limits: {
+        maxConcurrency: config.modelMaxConcurrency ?? config.workerConcurrency,
+        ...(config.modelRequestsPerMinute ? { requestsPerMinute: config.modelRequestsPerMinute } : {}),
+        ...(config.modelTokensPerMinute ? { tokensPerMinute: config.modelTokensPerMinute } : {}),
+      },
+    },
   ]);
 }
 

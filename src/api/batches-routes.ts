@@ -4,13 +4,14 @@
  */
 import { fileIdFromReference } from '../core/file.js';
 import type { BatchKind } from '../core/batch.js';
-import { AppError } from '../core/errors.js';
+import { AppError, invalidArgument } from '../core/errors.js';
 import { modelIdOf } from '../core/model-name.js';
 import { readResultObjects, type BatchService, type BatchView } from '../queue/batch-service.js';
-import { readJsonBody, sendJson, type RouteContext } from './http.js';
+import { header, readJsonBody, sendJson, type RouteContext } from './http.js';
 import type { Route } from './router.js';
-import { parseBatchBody } from './wire/batch-body.js';
+import { parseBatchBody, parseDuration } from './wire/batch-body.js';
 import { toOperation } from './wire/batch-operation.js';
+import { toProgressBody } from './wire/batch-progress-body.js';
 import { parsePageSize, parsePageToken, withNextPageToken } from './wire/pagination.js';
 
 export interface BatchesRoutesDeps {
@@ -44,7 +45,14 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
       throw error;
     }
     const parsed = parseBatchBody(body);
+    const windowHeader = header(request, 'x-batchmode-completion-window');
+    const idempotencyKey = header(request, 'idempotency-key');
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 256)) {
+      throw invalidArgument('Idempotency-Key must be 1 to 256 characters.');
+    }
     const view = await batches.create({
+      idempotencyKey,
+      completionWindowMs: windowHeader === undefined ? parsed.completionWindowMs : parseDuration(windowHeader, 'X-Batchmode-Completion-Window'),
       tenantId,
       kind,
       model: modelIdOf(params.model ?? ''),
@@ -89,5 +97,30 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
     { methods: ['DELETE'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}$`), handler: remove },
     { methods: ['POST', 'GET'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:cancel$`), handler: cancel },
     { methods: ['POST', 'GET', 'DELETE'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:delete$`), handler: remove },
+    {
+      // batchmode extension: counts, throughput, ETA and why a batch is waiting.
+      methods: ['GET'],
+      pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:progress$`),
+      handler: async ({ response, params, tenantId }) => {
+        sendJson(response, 200, toProgressBody(await batches.progress(tenantId, params.batchId ?? ''), deps.stateNames));
+      },
+    },
+    {
+      // batchmode extension: the results finished so far as JSONL; `?follow=true` streams the rest as they land.
+      methods: ['GET'],
+      pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:results$`),
+      handler: async ({ response, params, tenantId, url }) => {
+        const follow = ['true', '1'].includes(url.searchParams.get('follow') ?? '');
+        const controller = new AbortController();
+        response.on('close', () => controller.abort(new Error('client went away')));
+        const lines = await batches.streamResults(tenantId, params.batchId ?? '', { follow, signal: controller.signal });
+        response.writeHead(200, { 'content-type': 'application/jsonl; charset=UTF-8', 'cache-control': 'no-cache' });
+        for await (const chunk of lines) {
+          if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+          if (controller.signal.aborted) break;
+        }
+        response.end();
+      },
+    },
   ];
 }

@@ -66,6 +66,10 @@ export interface BatchRecord {
   endTimeMs: number | undefined;
   /** The completion window's end: past it the batch EXPIRES. */
   deadlineMs: number;
+  /** The client's Idempotency-Key, if it sent one: a retried create returns this batch. */
+  idempotencyKey: string | undefined;
+  /** Hash of the create request, to tell a retry from a different request reusing the key. */
+  requestHash: string | undefined;
 }
 
 /** A slice of a batch's input, claimed and run as a unit by one worker under a lease. */

@@ -10,6 +10,8 @@ import type { Clock } from '../lib/clock.js';
 import { readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { BatchProgress, ListCursor, Store } from '../store/store.js';
+import { describeProgress, type BatchProgressView, type WorkerStatus } from './batch-progress.js';
+import { streamResults } from './live-results.js';
 import { inputBlobKey, type SubmitBatchInput } from './submit-batch.js';
 
 /** A batch with its live counts. */
@@ -34,6 +36,10 @@ export interface BatchService {
   delete(tenantId: string, id: string): Promise<void>;
   /** The results, one JSON line each, in input order (finished batches only). */
   openResults(batch: BatchRecord): Promise<Readable>;
+  /** Results finished so far (and, with `follow`, the rest as they land): see live-results.ts. */
+  streamResults(tenantId: string, id: string, options: { follow: boolean; signal: AbortSignal }): Promise<AsyncIterable<Buffer>>;
+  /** Counts, throughput, ETA and why a batch is not moving. */
+  progress(tenantId: string, id: string): Promise<BatchProgressView>;
 }
 
 export interface BatchServiceDeps {
@@ -43,7 +49,13 @@ export interface BatchServiceDeps {
   submit: (input: SubmitBatchInput) => Promise<BatchRecord>;
   /** Tells the workers of this process: new work, or a batch to abort. */
   notify: { wake(): void; abortBatch(batchId: string): void };
+  /** This process's workers, if it runs any (for progress views). */
+  workers?: WorkerStatus;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+/** Progress samples kept per batch to compute a recent rate. */
+const RATE_WINDOW_MS = 10_000;
 
 export const batchNotFound = (id: string): AppError => new AppError('NOT_FOUND', `Batch batches/${id} was not found.`);
 
@@ -56,6 +68,7 @@ function view(batch: BatchRecord, progress: BatchProgress | undefined): BatchVie
 
 export function createBatchService(deps: BatchServiceDeps): BatchService {
   const { store, blobs, clock } = deps;
+  const samples = new Map<string, { atMs: number; done: number }[]>();
 
   const load = async (tenantId: string, id: string): Promise<BatchRecord> => {
     const batch = await store.batches.get(tenantId, id);
@@ -111,6 +124,29 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       await blobs.deletePrefix(`batches/${id}/shards/`);
       // A file batch's results live on as files/batch-<id>; an inline batch's go with it.
       if (batch.inputKind === 'inline' && batch.resultsBlobKey) await blobs.delete(batch.resultsBlobKey);
+    },
+
+    async streamResults(tenantId, id, options) {
+      const batch = await load(tenantId, id);
+      return streamResults({ store, blobs, sleep: deps.sleep, pollMs: 250 }, batch, options);
+    },
+
+    async progress(tenantId, id) {
+      const batch = await load(tenantId, id);
+      const counts = view(batch, (await store.batches.progress([id])).get(id));
+      const now = clock.now();
+      const done = counts.succeededCount + counts.failedCount;
+      const history = (samples.get(id) ?? []).filter((sample) => now - sample.atMs <= RATE_WINDOW_MS);
+      history.push({ atMs: now, done });
+      samples.set(id, history);
+      const oldest = history[0];
+      const recentRate = oldest && now - oldest.atMs >= 1000 ? ((done - oldest.done) * 1000) / (now - oldest.atMs) : undefined;
+      if (isTerminal(batch.state)) samples.delete(id);
+      return describeProgress({
+        batch, succeededCount: counts.succeededCount, failedCount: counts.failedCount,
+        queuePosition: isTerminal(batch.state) ? 0 : await store.batches.queuePosition(batch),
+        workers: deps.workers, clock, recentRate,
+      });
     },
 
     async openResults(batch) {

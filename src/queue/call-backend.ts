@@ -7,6 +7,8 @@
 import { BackendError, type ModelBackend } from '../backends/backend.js';
 import type { BatchKind } from '../core/batch.js';
 import type { EmbedContentRequest, GenerateContentRequest, RpcStatus } from '../core/gemini-types.js';
+import { estimateCallTokens } from '../core/token-estimate.js';
+import type { ModelLimiter } from './model-limiter.js';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { rpcStatus } from './result-line.js';
 
@@ -18,6 +20,8 @@ export interface CallBackendOptions {
   model: string;
   request: GenerateContentRequest | EmbedContentRequest;
   retry: RetryPolicy;
+  /** The model's concurrency and rate limits; every try passes through it. */
+  limiter?: ModelLimiter;
   signal: AbortSignal;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called before each retry (metrics, adaptive limits). */
@@ -25,16 +29,20 @@ export interface CallBackendOptions {
 }
 
 export async function callBackend(options: CallBackendOptions): Promise<CallOutcome> {
-  const { backend, kind, model, retry, signal } = options;
+  const { backend, kind, model, retry, signal, limiter } = options;
+  const estimate = limiter ? estimateCallTokens(options.request) : 0;
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
+    const permit = limiter ? await limiter.acquire(estimate, signal) : undefined;
     try {
       const response =
         kind === 'generate'
           ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal, attempt })
           : await embed(backend, options.request as EmbedContentRequest, model, signal, attempt);
+      permit?.release({ tokens: usedTokens(response) ?? estimate });
       return { ok: true, response };
     } catch (error) {
+      permit?.release(throttleOf(error));
       if (signal.aborted) throw signal.reason;
       const delay = retryDelayMs(error, attempt, retry);
       if (delay === undefined) return { ok: false, error: toRpcStatus(error) };
@@ -49,6 +57,18 @@ async function embed(backend: ModelBackend, request: EmbedContentRequest, model:
     throw new BackendError(`Model ${model} does not support embeddings.`, { status: 'INVALID_ARGUMENT', retryable: false });
   }
   return backend.embedContent(request, { model, signal, attempt });
+}
+
+function usedTokens(response: unknown): number | undefined {
+  const usage = (response as { usageMetadata?: { totalTokenCount?: number } }).usageMetadata;
+  return usage?.totalTokenCount;
+}
+
+/** 429 and 503 (RESOURCE_EXHAUSTED, UNAVAILABLE) tell the limiter to back off. */
+function throttleOf(error: unknown): { throttled: boolean; retryAfterMs?: number } {
+  if (!(error instanceof BackendError)) return { throttled: false };
+  const throttled = error.status === 'RESOURCE_EXHAUSTED' || error.status === 'UNAVAILABLE' || error.httpStatus === 429 || error.httpStatus === 503;
+  return error.retryAfterMs === undefined ? { throttled } : { throttled, retryAfterMs: error.retryAfterMs };
 }
 
 export function toRpcStatus(error: unknown): RpcStatus {

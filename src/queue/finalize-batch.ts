@@ -92,7 +92,13 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
     };
   }
   const won = await store.batches.recordResults(batchId, now, { ...fields, ...(file ? { outputFileId: file.id } : {}) }, file);
-  if (!won) await blobs.delete(key);
+  if (won) {
+    // The results file now holds everything: the input copy and the shard logs can go.
+    await blobs.deletePrefix(`batches/${batchId}/shards/`);
+    await blobs.delete(batch.inputBlobKey);
+  } else {
+    await blobs.delete(key);
+  }
   return store.batches.getById(batchId);
 }
 

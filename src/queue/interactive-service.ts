@@ -15,6 +15,7 @@ import type {
   GenerateContentResponse,
 } from '../core/gemini-types.js';
 import { modelIdOf } from '../core/model-name.js';
+import { estimatePromptTokens } from '../core/token-estimate.js';
 
 export interface InteractiveService {
   listModels(): ModelInfo[];
@@ -29,15 +30,6 @@ export function toAppError(error: unknown): unknown {
   if (!(error instanceof BackendError)) return error;
   const retryAfter: Record<string, string> = error.retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) };
   return new AppError(error.status, error.message, { headers: retryAfter, cause: error });
-}
-
-/** A rough token estimate (4 characters a token) for backends without a tokenizer. */
-function estimateTokens(request: GenerateContentRequest): number {
-  let characters = 0;
-  for (const content of [...request.contents, ...(request.systemInstruction ? [request.systemInstruction] : [])]) {
-    for (const part of content.parts ?? []) characters += typeof part.text === 'string' ? part.text.length : 1032;
-  }
-  return Math.ceil(characters / 4);
 }
 
 export function createInteractiveService(registry: BackendRegistry): InteractiveService {
@@ -93,7 +85,7 @@ export function createInteractiveService(registry: BackendRegistry): Interactive
     countTokens(model, request, signal) {
       const resolved = resolve(model, 'countTokens');
       const count = resolved.backend.countTokens?.bind(resolved.backend);
-      return call(async () => (count ? count(request, { model: resolved.id, signal }) : estimateTokens(request)));
+      return call(async () => (count ? count(request, { model: resolved.id, signal }) : estimatePromptTokens(request)));
     },
   };
 }

@@ -13,7 +13,8 @@
  * released for another worker), or `lost` (the lease went to another worker; nothing more is
  * written).
  */
-import type { BackendRegistry } from '../backends/registry.js';
+import type { BackendError } from '../backends/backend.js';
+import type { BackendRegistry, ResolvedModel } from '../backends/registry.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { Clock } from '../lib/clock.js';
 import { isBlank, readLines } from '../lib/line-reader.js';
@@ -23,6 +24,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { ClaimedShard, Store } from '../store/store.js';
 import { callBackend, toRpcStatus, type CallOutcome } from './call-backend.js';
 import { errorLine, rpcStatus, successLine, type RequestIdentity } from './result-line.js';
+import type { ModelLimiter } from './model-limiter.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { encodeOutputLine, readShardOutput, shardOutputKey } from './shard-output.js';
 
@@ -40,6 +42,10 @@ export interface ShardRunnerDeps {
   slots: Semaphore;
   retry: RetryPolicy;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The limiter of a model's route (shared by every shard of this worker that uses it). */
+  limiterFor: (model: ResolvedModel) => ModelLimiter;
+  /** Told of every retryable backend failure (for progress views). */
+  onBackendFailure?: (model: ResolvedModel, error: BackendError) => void;
 }
 
 export type ShardEnd = 'completed' | 'stopped' | 'lost';
@@ -89,6 +95,7 @@ export async function runShard(
 
   const output = await blobs.openAppender(outputKey);
   const resolved = deps.registry.resolve(batch.model);
+  const limiter = resolved ? deps.limiterFor(resolved) : undefined;
   const inFlight = new Set<Promise<void>>();
 
   const runOne = async (position: number, text: string): Promise<void> => {
@@ -100,7 +107,8 @@ export async function runShard(
       outcome = resolved
         ? await callBackend({
             backend: resolved.backend, kind: batch.kind, model: resolved.id, request: line.request,
-            retry: deps.retry, signal: local.signal, sleep: deps.sleep,
+            retry: deps.retry, signal: local.signal, sleep: deps.sleep, ...(limiter ? { limiter } : {}),
+            onRetry: (error) => deps.onBackendFailure?.(resolved, error),
           })
         : { ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) };
     } catch (error) {

@@ -5,9 +5,10 @@
  * (files may be deleted while it runs); an inline batch's requests are written out as JSONL
  * in the same form. The batch and all its shards are then created in one transaction.
  */
+import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord, type ShardRecord } from '../core/batch.js';
-import { invalidArgument, modelNotFound, permissionDenied } from '../core/errors.js';
+import { AppError, invalidArgument, modelNotFound, permissionDenied } from '../core/errors.js';
 import { formatLineError } from '../core/wire-schema/describe-line-error.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { BackendRegistry } from '../backends/registry.js';
@@ -43,6 +44,8 @@ export interface SubmitBatchInput {
   source: BatchSource;
   /** Overrides the server's completion window for this batch. */
   completionWindowMs?: number | undefined;
+  /** The client's Idempotency-Key: a retry with the same key gets the same batch. */
+  idempotencyKey?: string | undefined;
 }
 
 /** At most this many bad lines are listed in one error. */
@@ -152,7 +155,21 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     return planner;
   };
 
+  /** The batch an earlier create with this key made, if the request was the same; else a 409. */
+  const replay = (existing: BatchRecord | undefined, requestHash: string): BatchRecord | undefined => {
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw new AppError('ALREADY_EXISTS', `Idempotency-Key '${existing.idempotencyKey ?? ''}' was already used for a different batch create request (batches/${existing.id}).`);
+    }
+    return existing;
+  };
+
   return async (input) => {
+    const requestHash = hashOfRequest(input);
+    if (input.idempotencyKey !== undefined) {
+      const earlier = replay(await store.batches.findByIdempotencyKey(input.tenantId, input.idempotencyKey), requestHash);
+      if (earlier) return earlier;
+    }
     const resolved = deps.registry.resolve(input.model);
     if (!resolved) {
       throw modelNotFound(input.model, methodOf(input.kind));
@@ -188,10 +205,22 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
       outputFileId: undefined, webhookConfig: input.webhookConfig, error: undefined, createTimeMs: now,
       updateTimeMs: now, startTimeMs: undefined, endTimeMs: undefined,
       deadlineMs: now + (input.completionWindowMs ?? deps.completionWindowMs),
+      idempotencyKey: input.idempotencyKey, requestHash,
     };
-    await store.batches.create(batch, planner.shards);
+    const result = await store.batches.create(batch, planner.shards);
+    if (!result.created) {
+      // Another create with the same key won the race: this one's input copy is not needed.
+      await blobs.deletePrefix(`batches/${batchId}/`);
+      return replay(result.batch, requestHash) ?? result.batch;
+    }
     return batch;
   };
+}
+
+/** What makes two creates "the same request" for idempotency. */
+function hashOfRequest(input: SubmitBatchInput): string {
+  const { tenantId: _tenant, idempotencyKey: _key, ...request } = input;
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
 const methodOf = (kind: BatchKind): string => (kind === 'generate' ? 'batchGenerateContent' : 'asyncBatchEmbedContent');

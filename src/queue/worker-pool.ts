@@ -5,12 +5,16 @@
  * so the backend never waits on the queue. Any number of workers (in one process or many) may
  * share a store: leases keep them apart.
  */
+import type { ResolvedModel } from '../backends/registry.js';
 import { Semaphore } from '../lib/semaphore.js';
+import type { BackendError } from '../backends/backend.js';
+import type { WorkerStatus } from './batch-progress.js';
+import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
 import type { ClaimedShard } from '../store/store.js';
 import { finalizeBatch, type FinalizeDeps } from './finalize-batch.js';
 import { runShard, type ShardRunnerDeps } from './run-shard.js';
 
-export interface WorkerPoolOptions extends Omit<ShardRunnerDeps, 'slots'>, FinalizeDeps {
+export interface WorkerPoolOptions extends Omit<ShardRunnerDeps, 'slots' | 'limiterFor' | 'onBackendFailure'>, FinalizeDeps {
   /** Requests in flight at once across all shards of this worker. */
   concurrency: number;
   /** Shards held at once (one is read while others finish their last requests). */
@@ -31,12 +35,27 @@ export interface WorkerPool {
    */
   stop(graceMs?: number): Promise<void>;
   readonly slots: Semaphore;
+  /** What this worker knows of each model (limits, recent failures), for progress views. */
+  readonly status: WorkerStatus;
 }
 
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const { store, clock, logger } = options;
   const slots = new Semaphore(options.concurrency);
-  const deps: ShardRunnerDeps = { ...options, slots };
+  const limiters = new Map<string, ModelLimiter>();
+  const limiterFor = (model: ResolvedModel): ModelLimiter => {
+    let limiter = limiters.get(model.routeName);
+    if (!limiter) {
+      limiter = createModelLimiter({ clock, ...model.limits });
+      limiters.set(model.routeName, limiter);
+    }
+    return limiter;
+  };
+  const failures = new Map<string, { atMs: number; status: string }>();
+  const onBackendFailure = (model: ResolvedModel, error: BackendError): void => {
+    failures.set(model.routeName, { atMs: clock.now(), status: error.status });
+  };
+  const deps: ShardRunnerDeps = { ...options, slots, limiterFor, onBackendFailure };
   const shutdown = new AbortController();
   const draining = new AbortController();
   const batchControllers = new Map<string, AbortController>();
@@ -169,6 +188,18 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   return {
     slots,
+    status: {
+      get isRunning() {
+        return running;
+      },
+      model(model) {
+        const resolved = options.registry.resolve(model);
+        if (!resolved) return undefined;
+        const limiter = limiters.get(resolved.routeName)?.snapshot();
+        const lastFailure = failures.get(resolved.routeName);
+        return { ...(limiter ? { limiter } : {}), ...(lastFailure ? { lastFailure } : {}) };
+      },
+    },
     start() {
       if (running) return;
       running = true;

@@ -34,7 +34,7 @@ function makeBatch(overrides: Partial<BatchRecord> = {}): BatchRecord {
     priority: 0, inputKind: 'file', inputFileId: 'f1', inputBlobKey: 'batches/b1/input.jsonl', requestCount: 4,
     succeededCount: 0, failedCount: 0, resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: { uris: ['https://x'] },
     error: undefined, createTimeMs: 1_000, updateTimeMs: 1_000, startTimeMs: undefined, endTimeMs: undefined,
-    deadlineMs: 100_000, ...overrides,
+    deadlineMs: 100_000, idempotencyKey: undefined, requestHash: undefined, ...overrides,
   };
 }
 
@@ -140,6 +140,19 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.deepEqual(await store.shards.listForBatch('b1'), []);
       }));
 
+    test('batches: an idempotency key is unique per tenant; a second create returns the first batch', () =>
+      withStore(open, async (store) => {
+        const first = makeBatch({ idempotencyKey: 'key-1', requestHash: 'h' });
+        assert.deepEqual(await store.batches.create(first, makeShards('b1', 1)), { created: true, batch: first });
+        const retried = await store.batches.create(makeBatch({ id: 'b2', idempotencyKey: 'key-1', requestHash: 'h' }), makeShards('b2', 1));
+        assert.equal(retried.created, false);
+        assert.equal(retried.batch.id, 'b1');
+        assert.equal(await store.batches.getById('b2'), undefined, 'nothing of the second was stored');
+        assert.deepEqual(await store.shards.listForBatch('b2'), []);
+        assert.equal((await store.batches.findByIdempotencyKey('t1', 'key-1'))?.id, 'b1');
+        assert.equal((await store.batches.create(makeBatch({ id: 'b3', tenantId: 't2', idempotencyKey: 'key-1' }), [])).created, true, 'keys are per tenant');
+      }));
+
     test('batches: transitions are compare-and-set and set the given fields', () =>
       withStore(open, async (store) => {
         await store.batches.create(makeBatch(), makeShards('b1', 1));
@@ -204,6 +217,11 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         await store.batches.transition('c', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 2_000);
         await store.batches.transition('a', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_EXPIRED', 2_000);
         assert.equal(await store.shards.claim('w2', 2_000, 100_000), undefined);
+        await store.batches.create(makeBatch({ id: 'x', createTimeMs: 8_000 }), makeShards('x', 1));
+        await store.batches.create(makeBatch({ id: 'z', createTimeMs: 9_000 }), makeShards('z', 1));
+        await store.batches.create(makeBatch({ id: 'urgent', priority: 9, createTimeMs: 9_500 }), makeShards('urgent', 1));
+        const z = await store.batches.getById('z');
+        assert.equal(await store.batches.queuePosition(z!), 2, 'behind urgent (higher priority) and x (older); finished batches do not count');
       }));
   });
 }

@@ -64,8 +64,12 @@ export type BatchStateUpdate = Partial<
 >;
 
 export interface BatchRepository {
-  /** Inserts a batch with all its shards in one transaction. */
-  create(batch: BatchRecord, shards: readonly ShardRecord[]): Promise<void>;
+  /**
+   * Inserts a batch with all its shards in one transaction. When the tenant already has a
+   * batch with the same idempotency key, nothing is inserted and that batch is returned.
+   */
+  create(batch: BatchRecord, shards: readonly ShardRecord[]): Promise<{ created: boolean; batch: BatchRecord }>;
+  findByIdempotencyKey(tenantId: string, key: string): Promise<BatchRecord | undefined>;
   get(tenantId: string, id: string): Promise<BatchRecord | undefined>;
   /** Any tenant's batch, for the engine. */
   getById(id: string): Promise<BatchRecord | undefined>;
@@ -93,6 +97,11 @@ export interface BatchRepository {
    * whose shards are all done (a crash between the last shard and the results file).
    */
   listUnfinalized(limit: number): Promise<BatchRecord[]>;
+  /**
+   * How many active batches with work left would be claimed before this one (higher priority,
+   * or equal priority and older), across tenants.
+   */
+  queuePosition(batch: BatchRecord): Promise<number>;
   /** Active batches whose deadline has passed. */
   listOverdue(nowMs: number, limit: number): Promise<BatchRecord[]>;
 }

@@ -22,6 +22,8 @@ const batchSchema = z.strictObject({
     }),
     priority: int64.optional(),
     webhookConfig: z.strictObject({ uris: z.array(z.string()).optional(), userMetadata: z.unknown().optional() }).optional(),
+    /** batchmode extension: this batch's completion window, a Duration such as "3600s". */
+    completionWindow: z.string().optional(),
     name: ignored, createTime: ignored, updateTime: ignored, endTime: ignored, batchStats: ignored, state: ignored, output: ignored,
   }),
 });
@@ -29,6 +31,7 @@ const batchSchema = z.strictObject({
 export type BatchInputConfig = { kind: 'file'; fileName: string } | { kind: 'inline'; requests: unknown[] };
 
 export interface ParsedBatchBody {
+  completionWindowMs: number | undefined;
   displayName: string;
   priority: number;
   webhookConfig: unknown;
@@ -49,9 +52,18 @@ export function parseBatchBody(body: unknown): ParsedBatchBody {
   else if (requests !== undefined && requests.length > 0) input = { kind: 'inline', requests };
   else throw invalidArgument('batch.inputConfig needs fileName (an uploaded JSONL file) or requests.requests (inline requests).');
   return {
+    completionWindowMs: batch.completionWindow === undefined ? undefined : parseDuration(batch.completionWindow, 'batch.completionWindow'),
     displayName: batch.displayName ?? '',
     priority: batch.priority ?? 0,
     webhookConfig: batch.webhookConfig,
     input,
   };
+}
+
+/** A proto3 JSON Duration (`"3600s"`, `"0.5s"`) in milliseconds; `what` names it in errors. */
+export function parseDuration(value: string, what: string): number {
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(value.trim());
+  const ms = match ? Math.round(Number(match[1]) * 1000) : Number.NaN;
+  if (!(ms > 0)) throw invalidArgument(`${what} must be a positive duration such as "3600s", got '${value}'.`);
+  return ms;
 }

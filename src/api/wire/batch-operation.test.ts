@@ -7,7 +7,7 @@ const batch: BatchRecord = {
   id: 'b1', tenantId: 't', kind: 'generate', model: 'gemini-2.5-flash', displayName: 'test-batch-job', state: 'BATCH_STATE_PENDING',
   priority: 0, inputKind: 'file', inputFileId: 'f1', inputBlobKey: 'k', requestCount: 3, succeededCount: 0, failedCount: 0,
   resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: undefined, error: undefined, createTimeMs: 0, updateTimeMs: 0,
-  startTimeMs: undefined, endTimeMs: undefined, deadlineMs: 1,
+  startTimeMs: undefined, endTimeMs: undefined, deadlineMs: 1, idempotencyKey: undefined, requestHash: undefined,
 };
 
 test('a pending batch: no done key, int64 counts as strings, zeros omitted, file input echoed', () => {

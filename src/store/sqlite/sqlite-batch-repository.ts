@@ -29,6 +29,8 @@ interface BatchRow {
   start_time_ms: number | null;
   end_time_ms: number | null;
   deadline_ms: number;
+  idempotency_key: string | null;
+  request_hash: string | null;
 }
 
 export function batchFromRow(row: BatchRow): BatchRecord {
@@ -55,6 +57,8 @@ export function batchFromRow(row: BatchRow): BatchRecord {
     startTimeMs: row.start_time_ms ?? undefined,
     endTimeMs: row.end_time_ms ?? undefined,
     deadlineMs: row.deadline_ms,
+    idempotencyKey: row.idempotency_key ?? undefined,
+    requestHash: row.request_hash ?? undefined,
   };
 }
 
@@ -83,14 +87,16 @@ function updateColumns(fields: BatchStateUpdate): { sql: string; values: unknown
 export function createSqliteBatchRepository(db: Database): BatchRepository {
   const insertBatch = db.prepare(`INSERT INTO batches (id, tenant_id, kind, model, display_name, state, priority,
     input_kind, input_file_id, input_blob_key, request_count, succeeded_count, failed_count, results_blob_key,
-    output_file_id, webhook_config, error, create_time_ms, update_time_ms, start_time_ms, end_time_ms, deadline_ms)
+    output_file_id, webhook_config, error, create_time_ms, update_time_ms, start_time_ms, end_time_ms, deadline_ms,
+    idempotency_key, request_hash)
     VALUES (@id, @tenantId, @kind, @model, @displayName, @state, @priority, @inputKind, @inputFileId, @inputBlobKey,
     @requestCount, @succeededCount, @failedCount, @resultsBlobKey, @outputFileId, @webhookConfig, @error,
-    @createTimeMs, @updateTimeMs, @startTimeMs, @endTimeMs, @deadlineMs)`);
+    @createTimeMs, @updateTimeMs, @startTimeMs, @endTimeMs, @deadlineMs, @idempotencyKey, @requestHash)`);
   const insertShard = db.prepare(`INSERT INTO shards (batch_id, shard_index, first_request, request_count,
     byte_start, byte_end, state, succeeded_count, failed_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const get = db.prepare<[string, string], BatchRow>('SELECT * FROM batches WHERE tenant_id = ? AND id = ?');
   const getById = db.prepare<[string], BatchRow>('SELECT * FROM batches WHERE id = ?');
+  const byIdempotencyKey = db.prepare<[string, string], BatchRow>('SELECT * FROM batches WHERE tenant_id = ? AND idempotency_key = ?');
   const listFirst = db.prepare<[string, number], BatchRow>(
     'SELECT * FROM batches WHERE tenant_id = ? ORDER BY create_time_ms DESC, id DESC LIMIT ?',
   );
@@ -111,6 +117,12 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
        OR (state = 'BATCH_STATE_RUNNING' AND NOT EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state != 'done')))
      ORDER BY update_time_ms LIMIT ?`,
   );
+  const ahead = db.prepare<[number, number, number, number, string], { n: number }>(
+    `SELECT COUNT(*) AS n FROM batches b
+     WHERE b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+       AND (b.priority > ? OR (b.priority = ? AND (b.create_time_ms < ? OR (b.create_time_ms = ? AND b.id < ?))))
+       AND EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'pending')`,
+  );
   const overdue = db.prepare<[number, number], BatchRow>(
     `SELECT * FROM batches WHERE state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') AND deadline_ms <= ?
      ORDER BY deadline_ms LIMIT ?`,
@@ -126,6 +138,8 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
       error: batch.error === undefined ? null : JSON.stringify(batch.error),
       startTimeMs: batch.startTimeMs ?? null,
       endTimeMs: batch.endTimeMs ?? null,
+      idempotencyKey: batch.idempotencyKey ?? null,
+      requestHash: batch.requestHash ?? null,
     });
     for (const shard of shards) {
       insertShard.run(shard.batchId, shard.index, shard.firstRequest, shard.requestCount, shard.byteStart,
@@ -154,7 +168,20 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
   });
 
   return {
-    create: async (batch, shards) => create.immediate(batch, shards),
+    create: async (batch, shards) => {
+      try {
+        create.immediate(batch, shards);
+        return { created: true, batch };
+      } catch (error) {
+        const existing = batch.idempotencyKey === undefined ? undefined : byIdempotencyKey.get(batch.tenantId, batch.idempotencyKey);
+        if (existing && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return { created: false, batch: batchFromRow(existing) };
+        throw error;
+      }
+    },
+    findByIdempotencyKey: async (tenantId, key) => {
+      const row = byIdempotencyKey.get(tenantId, key);
+      return row && batchFromRow(row);
+    },
     get: async (tenantId, id) => {
       const row = get.get(tenantId, id);
       return row && batchFromRow(row);
@@ -186,6 +213,8 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
       return result;
     },
     listUnfinalized: async (limit) => unfinalized.all(limit).map(batchFromRow),
+    queuePosition: async (batch) =>
+      ahead.get(batch.priority, batch.priority, batch.createTimeMs, batch.createTimeMs, batch.id)?.n ?? 0,
     listOverdue: async (nowMs, limit) => overdue.all(nowMs, limit).map(batchFromRow),
   };
 }

@@ -1,6 +1,7 @@
 /** SQLite migrations in order. Append-only: never edit a released migration, add the next number. */
 import { sql as files } from './0001-files.js';
 import { sql as batches } from './0002-batches.js';
+import { sql as idempotency } from './0003-idempotency.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const sqliteMigrations: readonly Migration[] = [
   { version: 1, name: 'files', sql: files },
   { version: 2, name: 'batches', sql: batches },
+  { version: 3, name: 'idempotency', sql: idempotency },
 ];

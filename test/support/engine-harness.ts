@@ -1,0 +1,128 @@
+/**
+ * The batch engine without HTTP: a real SQLite store and local blob store in a temp dir, the
+ * real submitter, worker pool and batch service, around a backend the test provides (often
+ * the simulated one wrapped to record what it sees).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModelBackend } from '../../src/backends/backend.js';
+import { createBackendRegistry, type ModelLimits } from '../../src/backends/registry.js';
+import { SIMULATED_MODELS } from '../../src/backends/simulated/simulated-models.js';
+import type { BatchRecord } from '../../src/core/batch.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { randomId } from '../../src/lib/ids.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { createBatchService, type BatchService, type BatchView } from '../../src/queue/batch-service.js';
+import { abortableSleep } from '../../src/queue/call-backend.js';
+import type { RetryPolicy } from '../../src/queue/retry-policy.js';
+import { createBatchSubmitter, type SubmitBatchInput } from '../../src/queue/submit-batch.js';
+import { createWorkerPool, type WorkerPool } from '../../src/queue/worker-pool.js';
+import type { BlobStore } from '../../src/store/blob-store.js';
+import { createLocalBlobStore } from '../../src/store/local/local-blob-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { pollUntil } from './poll.js';
+
+export interface EngineHarness {
+  store: Store;
+  blobs: BlobStore;
+  batches: BatchService;
+  workers: WorkerPool;
+  /** Submits an inline generate batch of the given prompts. */
+  submitPrompts(prompts: string[], extra?: Partial<SubmitBatchInput>): Promise<BatchRecord>;
+  waitFor(id: string, isDone?: (view: BatchView) => boolean, timeoutMs?: number): Promise<BatchView>;
+  resultLines(id: string): Promise<{ metadata?: { i: number }; response?: unknown; error?: { code: number; status: string; message: string } }[]>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  backend: ModelBackend;
+  limits?: Partial<ModelLimits>;
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  shardSize?: number;
+  completionWindowMs?: number;
+  leaseMs?: number;
+  startWorkers?: boolean;
+}
+
+export const TENANT = 'tenant-1';
+
+export async function startEngine(options: EngineOptions): Promise<EngineHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'batchmode-engine-'));
+  const store = openSqliteStore(join(dir, 'db.sqlite'));
+  const blobs = createLocalBlobStore(join(dir, 'blobs'));
+  const concurrency = options.concurrency ?? 16;
+  const registry = createBackendRegistry([
+    { name: 'gemini-*', backend: options.backend, models: SIMULATED_MODELS, limits: { maxConcurrency: concurrency, ...options.limits } },
+  ]);
+  const workers = createWorkerPool({
+    store, blobs, registry, clock: systemClock, logger: silentLogger, owner: `test-${randomId(6)}`,
+    leaseMs: options.leaseMs ?? 10_000, progressIntervalMs: 100,
+    retry: { maxAttempts: 4, initialBackoffMs: 20, maxBackoffMs: 200, ...options.retry },
+    sleep: abortableSleep, fileRetentionMs: 3_600_000, concurrency, maxActiveShards: 4, pollMs: 50,
+  });
+  const submit = createBatchSubmitter({
+    store, blobs, registry, clock: systemClock, randomId, shardSize: options.shardSize ?? 50,
+    completionWindowMs: options.completionWindowMs ?? 3_600_000,
+  });
+  const batches = createBatchService({ store, blobs, clock: systemClock, submit, notify: workers, workers: workers.status, sleep: abortableSleep });
+  if (options.startWorkers ?? true) workers.start();
+
+  const harness: EngineHarness = {
+    store, blobs, batches, workers,
+    async submitPrompts(prompts, extra = {}) {
+      const view = await batches.create({
+        tenantId: TENANT, kind: 'generate', model: 'gemini-2.5-flash', displayName: 'test', priority: 0, webhookConfig: undefined,
+        source: { kind: 'inline', requests: prompts.map((text, i) => ({ request: { contents: [{ parts: [{ text }] }] }, metadata: { i } })) },
+        ...extra,
+      });
+      return view.batch;
+    },
+    waitFor: (id, isDone = (view) => view.batch.resultsBlobKey !== undefined, timeoutMs = 30_000) =>
+      pollUntil(() => batches.get(TENANT, id), isDone, timeoutMs, 20),
+    async resultLines(id) {
+      const view = await batches.get(TENANT, id);
+      const text = await new Response(await batches.openResults(view.batch)).text();
+      return text.trim().split('\n').map((line) => JSON.parse(line) as Awaited<ReturnType<EngineHarness['resultLines']>>[number]);
+    },
+    async close() {
+      await workers.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+export interface CallRecord {
+  text: string;
+  attempt: number;
+  atMs: number;
+}
+
+/** Wraps a backend to record each call (prompt, attempt, start time) and the peak in flight. */
+export function instrument(backend: ModelBackend): ModelBackend & { log: CallRecord[]; peakInFlight: number; inFlight: number } {
+  let inFlight = 0;
+  const probe = {
+    log: [] as CallRecord[],
+    peakInFlight: 0,
+    get inFlight() {
+      return inFlight;
+    },
+    id: backend.id,
+    async generateContent(...args: Parameters<ModelBackend['generateContent']>) {
+      const [request, options] = args;
+      probe.log.push({ text: String(request.contents.at(-1)?.parts?.[0]?.text ?? ''), attempt: options.attempt ?? 1, atMs: Date.now() });
+      inFlight++;
+      probe.peakInFlight = Math.max(probe.peakInFlight, inFlight);
+      try {
+        return await backend.generateContent(...args);
+      } finally {
+        inFlight--;
+      }
+    },
+  };
+  return probe;
+}
