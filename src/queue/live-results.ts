@@ -1,9 +1,9 @@
 /**
  * Results while a batch runs: the result lines finished so far, read straight from the
  * shards' output logs (shard by shard, in completion order within a shard), and with `follow`
- * the new ones as they land, until the batch's results file is written. A finished batch
- * streams its results file (input order, every request). While running, a line may repeat in
- * the rare case that a worker lost its lease mid-write; the final file has each key once.
+ * the new ones as they land. When the batch's results file appears, the lines not yet sent
+ * are taken from it (including the error lines of requests a cancel or expiry left unrun), so
+ * a follower sees every request exactly once. A finished batch streams its results file.
  */
 import type { BatchRecord } from '../core/batch.js';
 import { readLines } from '../lib/line-reader.js';
@@ -28,14 +28,10 @@ export async function* streamResults(
   options: { follow: boolean; signal: AbortSignal },
 ): AsyncGenerator<Buffer> {
   const { store, blobs } = deps;
-  if (first.resultsBlobKey) {
-    yield* (await blobs.read(first.resultsBlobKey)) as AsyncIterable<Buffer>;
-    return;
-  }
+  const sent = new Uint8Array(first.requestCount);
   const offsets = new Map<number, number>();
-  for (;;) {
-    const batch = await store.batches.getById(first.id);
-    const finished = batch?.resultsBlobKey !== undefined;
+  let batch: BatchRecord | undefined = first;
+  while (batch && !batch.resultsBlobKey) {
     for (const shard of await store.shards.listForBatch(first.id)) {
       const key = shardOutputKey(first.id, shard.index);
       const from = offsets.get(shard.index) ?? 0;
@@ -45,22 +41,29 @@ export async function* streamResults(
       try {
         stream = await blobs.read(key, { start: from, end: size - 1 });
       } catch {
-        continue; // removed after finalization; the loop ends below
+        continue; // removed by finalization: the results file has it
       }
       for await (const line of readLines(stream, from)) {
-        if (line.end > line.start + line.bytes.length) {
-          // A whole line: drop the `<index>\t<s|f>\t` prefix.
-          const tab = line.bytes.indexOf(TAB);
-          yield Buffer.concat([line.bytes.subarray(tab + 3), NEWLINE]);
-          offsets.set(shard.index, line.end);
-        }
+        if (line.end === line.start + line.bytes.length) break; // a line still being written
+        offsets.set(shard.index, line.end);
+        const tab = line.bytes.indexOf(TAB);
+        const index = Number(line.bytes.subarray(0, tab).toString());
+        if (sent[index] === 1) continue;
+        sent[index] = 1;
+        yield Buffer.concat([line.bytes.subarray(tab + 3), NEWLINE]);
       }
     }
-    if (!options.follow || finished || !batch) return;
+    if (!options.follow) return;
     try {
       await deps.sleep(deps.pollMs, options.signal);
     } catch {
       return;
     }
+    batch = await store.batches.getById(first.id);
+  }
+  if (!batch?.resultsBlobKey) return;
+  let index = 0;
+  for await (const line of readLines(await blobs.read(batch.resultsBlobKey))) {
+    if (sent[index++] !== 1) yield Buffer.concat([line.bytes, NEWLINE]);
   }
 }
