@@ -30,7 +30,7 @@ export interface CallBackendOptions {
 
 export async function callBackend(options: CallBackendOptions): Promise<CallOutcome> {
   const { backend, kind, model, retry, signal, limiter } = options;
-  const estimate = limiter ? estimateCallTokens(options.request) : 0;
+  const estimate = limiter?.tracksTokens ? estimateCallTokens(options.request) : 0;
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
     const permit = limiter ? await limiter.acquire(estimate, signal) : undefined;
@@ -39,7 +39,7 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
         kind === 'generate'
           ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal, attempt })
           : await embed(backend, options.request as EmbedContentRequest, model, signal, attempt);
-      permit?.release({ tokens: usedTokens(response) ?? estimate });
+      permit?.release(limiter?.tracksTokens ? { tokens: usedTokens(response) ?? estimate } : {});
       return { ok: true, response };
     } catch (error) {
       permit?.release(throttleOf(error));

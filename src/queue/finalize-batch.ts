@@ -36,6 +36,7 @@ const UNRUN: Partial<Record<BatchRecord['state'], { status: RpcStatusName; messa
   BATCH_STATE_EXPIRED: { status: 'DEADLINE_EXCEEDED', message: "The batch's completion window ended before this request ran." },
 };
 const MISSING = { status: 'INTERNAL' as const, message: 'The request produced no result.' };
+const NEWLINE = Buffer.from('\n');
 
 /** Resolves the final record, or undefined when the batch is gone. */
 export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promise<BatchRecord | undefined> {
@@ -52,29 +53,27 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   let failed = 0;
   const sink = new PassThrough();
   const written = blobs.append(key, sink);
-  const emit = (line: Buffer | string): void => {
-    const bytes = typeof line === 'string' ? Buffer.from(line) : line;
-    hash.update(bytes).update('\n');
-    sizeBytes += bytes.length + 1;
-    sink.write(bytes);
-    sink.write('\n');
-  };
   try {
     for (const shard of shards) {
       const output = await readShardOutput(blobs, shard);
       succeeded += output.succeeded;
       failed += output.failed;
       const identities = output.succeeded + output.failed < shard.requestCount ? await readIdentities(batch, shard, blobs) : [];
+      // One shard's lines in order, joined into one buffer: one hash update and one write per shard.
+      const parts: Buffer[] = [];
       for (let position = 0; position < shard.requestCount; position++) {
         const line = output.lines[position];
         if (line) {
-          emit(line);
+          parts.push(line, NEWLINE);
         } else {
           failed++;
-          emit(errorLine(identities[position] ?? {}, rpcStatus(unrun.status, unrun.message), batch.inputKind));
+          parts.push(Buffer.from(`${errorLine(identities[position] ?? {}, rpcStatus(unrun.status, unrun.message), batch.inputKind)}\n`));
         }
       }
-      await drain(sink);
+      const chunk = Buffer.concat(parts);
+      hash.update(chunk);
+      sizeBytes += chunk.length;
+      if (!sink.write(chunk)) await drain(sink);
     }
   } finally {
     sink.end();

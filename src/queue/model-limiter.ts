@@ -92,6 +92,8 @@ export interface ModelLimiter {
    */
   acquire(estimatedTokens: number, signal: AbortSignal): Promise<LimiterPermit>;
   snapshot(): LimiterSnapshot;
+  /** Whether acquire uses its token estimate (a tokens-per-minute limit is set). */
+  readonly tracksTokens: boolean;
 }
 
 interface Waiter {
@@ -264,6 +266,7 @@ export function createModelLimiter(options: ModelLimiterOptions): ModelLimiter {
   }
 
   return {
+    tracksTokens: tokenBucket !== undefined,
     acquire(estimatedTokens, signal) {
       if (signal.aborted) return Promise.reject(signal.reason);
       if (!(estimatedTokens >= 0) || !Number.isFinite(estimatedTokens)) {

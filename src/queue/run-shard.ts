@@ -121,6 +121,8 @@ export async function runShard(
     else failed++;
   };
 
+  // Waiting for a slot ends on abort or drain; one combined signal per shard, not per request.
+  const stopWaiting = drain ? AbortSignal.any([local.signal, drain]) : local.signal;
   try {
     const input = await blobs.read(batch.inputBlobKey, { start: shard.byteStart, end: shard.byteEnd - 1 });
     let position = 0;
@@ -130,7 +132,7 @@ export async function runShard(
       const at = position++;
       if (existing.lines[at] !== undefined) continue;
       try {
-        await deps.slots.acquire(drain ? AbortSignal.any([local.signal, drain]) : local.signal);
+        await deps.slots.acquire(stopWaiting);
       } catch {
         break;
       }

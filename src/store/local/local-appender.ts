@@ -20,8 +20,13 @@ export function openLocalAppender(path: string): BlobAppender {
     const done = waiters;
     pending = [];
     waiters = [];
-    const bytes = Buffer.from(data);
-    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+    const bytes = Buffer.byteLength(data);
+    // A string write returns the bytes written; a short write (rare, e.g. a full disk) is finished from a buffer.
+    const written = writeSync(fd, data);
+    if (written < bytes) {
+      const rest = Buffer.from(data).subarray(written);
+      for (let offset = 0; offset < rest.length; ) offset += writeSync(fd, rest, offset);
+    }
     for (const resolve of done) resolve();
   };
 
