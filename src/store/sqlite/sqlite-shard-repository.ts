@@ -36,14 +36,23 @@ function shardFromRow(row: ShardRow): ShardRecord {
 }
 
 export function createSqliteShardRepository(db: Database): ShardRepository {
-  const pick = db.prepare<[number, number], { batch_id: string; shard_index: number }>(
-    `SELECT s.batch_id, s.shard_index FROM shards s JOIN batches b ON b.id = s.batch_id
+  // Two steps, so the cost grows with the number of active batches, not of shards: first the
+  // batch (its fair-share count and runnable check are index seeks), then its first runnable shard.
+  const pickBatch = db.prepare<[number, number], { id: string }>(
+    `SELECT b.id FROM batches b
      WHERE b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
-       AND (s.state = 'pending' OR (s.state = 'running' AND s.lease_expires_ms < ?))
+       AND (EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'pending')
+         OR EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'running' AND s.lease_expires_ms < ?))
      ORDER BY b.priority DESC,
        (SELECT COUNT(*) FROM shards r WHERE r.batch_id = b.id AND r.state = 'running' AND r.lease_expires_ms >= ?),
-       b.create_time_ms, b.id, s.shard_index
+       b.create_time_ms, b.id
      LIMIT 1`,
+  );
+  const pickShard = db.prepare<[string, string, number], { shard_index: number }>(
+    `SELECT MIN(shard_index) AS shard_index FROM (
+       SELECT MIN(shard_index) AS shard_index FROM shards WHERE batch_id = ? AND state = 'pending'
+       UNION ALL
+       SELECT MIN(shard_index) FROM shards WHERE batch_id = ? AND state = 'running' AND lease_expires_ms < ?)`,
   );
   const lease = db.prepare<[string, number, string, number], ShardRow>(
     `UPDATE shards SET state = 'running', lease_owner = ?, lease_expires_ms = ?
@@ -65,7 +74,10 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
     `UPDATE shards SET state = 'done', succeeded_count = ?, failed_count = ?, lease_owner = NULL, lease_expires_ms = NULL
      WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
   );
-  const unfinished = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM shards WHERE batch_id = ? AND state != 'done'`);
+  const unfinished = db.prepare<[string, string], { n: number }>(
+    `SELECT EXISTS (SELECT 1 FROM shards WHERE batch_id = ? AND state = 'pending')
+         OR EXISTS (SELECT 1 FROM shards WHERE batch_id = ? AND state = 'running') AS n`,
+  );
   const releaseAll = db.prepare(
     `UPDATE shards SET state = 'pending', lease_owner = NULL, lease_expires_ms = NULL WHERE lease_owner = ? AND state = 'running'`,
   );
@@ -82,16 +94,18 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
   );
 
   const claim = db.transaction((owner: string, nowMs: number, leaseUntilMs: number) => {
-    const next = pick.get(nowMs, nowMs);
-    if (!next) return undefined;
-    const shard = lease.get(owner, leaseUntilMs, next.batch_id, next.shard_index);
+    const batch = pickBatch.get(nowMs, nowMs);
+    if (!batch) return undefined;
+    const index = pickShard.get(batch.id, batch.id, nowMs)?.shard_index;
+    if (index === undefined || index === null) return undefined;
+    const shard = lease.get(owner, leaseUntilMs, batch.id, index);
     if (!shard) return undefined;
-    startBatch.run(nowMs, nowMs, next.batch_id);
-    return { shard: shardFromRow(shard), batch: batchFromRow(batchById.get(next.batch_id) as Parameters<typeof batchFromRow>[0]) };
+    startBatch.run(nowMs, nowMs, batch.id);
+    return { shard: shardFromRow(shard), batch: batchFromRow(batchById.get(batch.id) as Parameters<typeof batchFromRow>[0]) };
   });
   const complete = db.transaction((batchId: string, index: number, owner: string, succeeded: number, failed: number) => {
     if (finish.run(succeeded, failed, batchId, index, owner).changes !== 1) return { completed: false, allDone: false };
-    return { completed: true, allDone: (unfinished.get(batchId)?.n ?? 0) === 0 };
+    return { completed: true, allDone: (unfinished.get(batchId, batchId)?.n ?? 0) === 0 };
   });
 
   return {
