@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
+import { loadModelConfig, type ModelConfig } from './config-file.js';
 import { LOG_LEVELS } from './lib/logger.js';
 
 const GIB = 1024 * 1024 * 1024;
@@ -18,6 +19,11 @@ const SETTINGS = {
   publicUrl: {
     env: 'BATCHMODE_PUBLIC_URL', flag: '--public-url', help: 'the URL clients reach this server at, used in upload URLs and file uris',
     schema: z.url({ protocol: /^https?$/ }).optional(),
+  },
+  /** The model configuration file (JSON or YAML); without one, the simulated model serves every Gemini model. */
+  configFile: {
+    env: 'BATCHMODE_CONFIG', flag: '--config', help: 'model configuration file, JSON or YAML (see README)',
+    schema: z.string().optional(),
   },
   apiKeys: {
     env: 'BATCHMODE_API_KEYS', flag: '--api-keys', help: 'comma-separated API keys, each its own tenant (default: one generated key)',
@@ -105,7 +111,10 @@ const SETTINGS = {
 
 type Settings = typeof SETTINGS;
 export type SettingName = keyof Settings;
-export type Config = Readonly<{ [K in SettingName]: z.output<Settings[K]['schema']> }>;
+export type Config = Readonly<{ [K in SettingName]: z.output<Settings[K]['schema']> }> & {
+  /** The model routes of the config file, if one was given. */
+  readonly models: readonly ModelConfig[] | undefined;
+};
 /** Values given on the command line, by setting name (commander gives strings). */
 export type ConfigFlags = Partial<Record<SettingName, string | number | undefined>>;
 
@@ -135,6 +144,8 @@ export function loadConfig(
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   values.dataDir = resolve(values.dataDir as string);
+  const file = values.configFile as string | undefined;
+  values.models = file === undefined ? undefined : loadModelConfig(resolve(file), env);
   return Object.freeze(values) as Config;
 }
 

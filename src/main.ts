@@ -13,10 +13,8 @@ import { filesRoutes } from './api/files-routes.js';
 import { healthRoutes } from './api/health-routes.js';
 import { modelsRoutes } from './api/models-routes.js';
 import { uploadRoutes } from './api/upload-routes.js';
-import { withCallLog } from './backends/call-log.js';
-import { createBackendRegistry, type BackendRegistry } from './backends/registry.js';
-import { createSimulatedBackend } from './backends/simulated/simulated-backend.js';
-import { SIMULATED_MODELS } from './backends/simulated/simulated-models.js';
+import type { BackendRegistry } from './backends/registry.js';
+import { composeRegistry } from './compose-registry.js';
 import { loadOrCreateKey } from './auth/key-file.js';
 import { createKeyRing } from './auth/key-ring.js';
 import type { Config } from './config.js';
@@ -30,6 +28,7 @@ import { createLocalBlobStore, localBlobRoot } from './store/local/local-blob-st
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createBatchService } from './queue/batch-service.js';
 import { abortableSleep } from './queue/call-backend.js';
+import { createFileResolver } from './queue/file-resolver.js';
 import { createInteractiveService } from './queue/interactive-service.js';
 import { DEFAULT_RETRY_POLICY } from './queue/retry-policy.js';
 import { createBatchSubmitter } from './queue/submit-batch.js';
@@ -50,6 +49,8 @@ export interface RunningServer {
   port: number;
   /** The backends in force, for the start-up banner. */
   registry: BackendRegistry;
+  /** One line per model route, for the start-up banner. */
+  routes: string[];
   /** The API keys in force, and whether one was just generated for this data directory. */
   apiKeys: readonly string[];
   generatedKey: string | undefined;
@@ -79,7 +80,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   };
   const files = createFileService(fileDeps);
   const uploads = createUploadService(fileDeps);
-  const registry = defaultRegistry(config);
+  const composed = composeRegistry(config);
+  const { registry } = composed;
   const workers = createWorkerPool({
     store, blobs, registry, clock: systemClock, logger,
     owner: `${hostname()}:${process.pid}:${randomId(6)}`,
@@ -98,6 +100,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   const batches = createBatchService({
     store, blobs, clock: systemClock, submit, notify: workers, sleep: abortableSleep,
+    pricingOf: (model) => registry.resolve(model)?.pricing,
     ...(config.workers ? { workers: workers.status } : {}),
   });
   const routes = [
@@ -105,7 +108,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...uploadRoutes({ uploads, keys, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...filesRoutes({ files, uploads, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...batchesRoutes({ batches, maxInlineBytes: MAX_INLINE_BATCH_BYTES, stateNames: config.stateNames }),
-    ...modelsRoutes({ models: createInteractiveService(registry), maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
+    ...modelsRoutes({
+      models: createInteractiveService(registry, (tenantId) => createFileResolver(store, blobs, tenantId, () => systemClock.now())),
+      maxJsonBodyBytes: MAX_JSON_BODY_BYTES,
+    }),
   ];
   const server = createServer(createApp({ routes, keys, logger, publicUrl: config.publicUrl }));
   // Big uploads may take long in one request; idle connections still time out on headers.
@@ -133,32 +139,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     apiKeys,
     generatedKey,
     registry,
+    routes: composed.describe(),
     async close() {
       clearInterval(sweeper);
       await Promise.all([closeServer(server, config.shutdownGraceSeconds * 1000), workers.stop(config.shutdownGraceSeconds * 1000)]);
       await store.close();
+      await composed.close();
       unlock();
     },
   };
-}
-
-/**
- * With no configuration the simulated model serves every Gemini model in models.list, and any
- * other `gemini-*` name; anything else is an unknown model (404).
- */
-function defaultRegistry(config: Config): BackendRegistry {
-  const simulator = createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults });
-  const simulated = config.simCallLog ? withCallLog(simulator, config.simCallLog) : simulator;
-  return createBackendRegistry([
-    {
-      name: 'gemini-*', backend: simulated, models: SIMULATED_MODELS,
-      limits: {
-        maxConcurrency: config.modelMaxConcurrency ?? config.workerConcurrency,
-        ...(config.modelRequestsPerMinute ? { requestsPerMinute: config.modelRequestsPerMinute } : {}),
-        ...(config.modelTokensPerMinute ? { tokensPerMinute: config.modelTokensPerMinute } : {}),
-      },
-    },
-  ]);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -51,7 +51,7 @@ export function modelsRoutes(deps: ModelsRoutesDeps): Route[] {
     const request = generateRequest(await body(context));
     const signal = requestSignal(context);
     const isSse = context.url.searchParams.get('alt') === 'sse';
-    const iterator = models.streamGenerateContent(model(context), request, signal)[Symbol.asyncIterator]();
+    const iterator = models.streamGenerateContent(context.tenantId, model(context), request, signal)[Symbol.asyncIterator]();
     // The first chunk decides the status: errors before it are ordinary error responses.
     const first = await iterator.next();
     const { response } = context;
@@ -97,7 +97,7 @@ export function modelsRoutes(deps: ModelsRoutesDeps): Route[] {
       pattern: new RegExp(`^/v1beta/models/${MODEL}:generateContent$`),
       handler: async (context) => {
         const request = generateRequest(await body(context));
-        sendJson(context.response, 200, await models.generateContent(model(context), request, requestSignal(context)));
+        sendJson(context.response, 200, await models.generateContent(context.tenantId, model(context), request, requestSignal(context)));
       },
     },
     { methods: ['POST'], pattern: new RegExp(`^/v1beta/models/${MODEL}:streamGenerateContent$`), handler: stream },

@@ -18,6 +18,11 @@ export interface CallOptions {
   signal: AbortSignal;
   /** 1 for the first try, 2 for the first retry, … (lets simulated faults be transient). */
   attempt?: number;
+  /**
+   * Reads an uploaded file a `fileData` part points at, scoped to the caller's tenant; for
+   * backends that must send the bytes themselves.
+   */
+  resolveFile?: (fileUri: string, signal: AbortSignal) => Promise<{ mimeType: string; data: Buffer }>;
 }
 
 export interface ModelBackend {

@@ -4,6 +4,7 @@
  * route serves any matching name.
  */
 import { modelIdOf } from '../core/model-name.js';
+import type { Pricing } from '../core/usage.js';
 import type { ModelBackend } from './backend.js';
 import { describeModel, type ModelInfo } from './model-info.js';
 
@@ -21,6 +22,8 @@ export interface ModelRoute {
   limits: ModelLimits;
   /** Models this route lists in models.list (defaults to the route name when it has no `*`). */
   models?: readonly ModelInfo[];
+  /** Prices for cost estimates. */
+  pricing?: Pricing;
 }
 
 export interface ResolvedModel {
@@ -31,6 +34,7 @@ export interface ResolvedModel {
   info: ModelInfo;
   /** Which route matched (limits are shared per route). */
   routeName: string;
+  pricing: Pricing | undefined;
 }
 
 export interface BackendRegistry {
@@ -50,7 +54,7 @@ export function createBackendRegistry(routes: readonly ModelRoute[]): BackendReg
       const id = modelIdOf(model);
       for (const { route, pattern, described } of compiled) {
         const info = described.get(id) ?? (pattern.test(id) ? describeModel(id) : undefined);
-        if (info) return { id, backend: route.backend, limits: route.limits, info, routeName: route.name };
+        if (info) return { id, backend: route.backend, limits: route.limits, info, routeName: route.name, pricing: route.pricing };
       }
       return undefined;
     },

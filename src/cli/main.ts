@@ -1,6 +1,7 @@
 /** The `batchmode` command line. */
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
+import { ConfigFileError } from '../config-file.js';
 import { DataDirInUseError } from '../store/local/data-dir-lock.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -11,7 +12,7 @@ const program = new Command('batchmode')
 registerServeCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirInUseError) {
+  if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }

@@ -20,8 +20,7 @@ export function registerServeCommand(program: Command): void {
       } else {
         out.write(`  API keys: ${server.apiKeys.length} configured${config.apiKeys.length === 0 ? ` (from ${config.dataDir}/api-key)` : ''}\n`);
       }
-      const models = server.registry.list().map((model) => model.name.replace('models/', ''));
-      out.write(`  models (no model configuration: all served by the built-in simulated model): ${models.join(', ')}\n`);
+      for (const route of server.routes) out.write(`  models: ${route}\n`);
       out.write(`  try: GOOGLE_GEMINI_BASE_URL=${server.url} GEMINI_API_KEY=<key> with @google/genai or google-genai\n`);
       let stopping = false;
       const stop = (signal: string): void => {

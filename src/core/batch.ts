@@ -14,6 +14,7 @@
  * failure never fails the batch; FAILED means the batch as a whole could not run.
  */
 import type { RpcStatus } from './gemini-types.js';
+import type { TokenUsage } from './usage.js';
 
 export const BATCH_STATES = [
   'BATCH_STATE_PENDING',
@@ -70,6 +71,8 @@ export interface BatchRecord {
   idempotencyKey: string | undefined;
   /** Hash of the create request, to tell a retry from a different request reusing the key. */
   requestHash: string | undefined;
+  /** Token usage summed over the requests, frozen when the results are written. */
+  usage?: TokenUsage | undefined;
 }
 
 /** A slice of a batch's input, claimed and run as a unit by one worker under a lease. */

@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import { isTerminal, type BatchRecord } from '../core/batch.js';
 import { AppError, failedPrecondition } from '../core/errors.js';
+import { estimateCost, type Pricing, type TokenUsage } from '../core/usage.js';
 import type { Clock } from '../lib/clock.js';
 import { readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
@@ -19,6 +20,10 @@ export interface BatchView {
   batch: BatchRecord;
   succeededCount: number;
   failedCount: number;
+  /** Tokens used so far (or in all, once finished). */
+  usage?: TokenUsage | undefined;
+  /** Estimated cost in USD with the batch discount, when the model has pricing. */
+  estimatedCostUsd?: number | undefined;
 }
 
 export interface BatchPage {
@@ -49,6 +54,8 @@ export interface BatchServiceDeps {
   submit: (input: SubmitBatchInput) => Promise<BatchRecord>;
   /** Tells the workers of this process: new work, or a batch to abort. */
   notify: { wake(): void; abortBatch(batchId: string): void };
+  /** The pricing of a model, if configured (for cost estimates). */
+  pricingOf?: (model: string) => Pricing | undefined;
   /** This process's workers, if it runs any (for progress views). */
   workers?: WorkerStatus;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -59,16 +66,22 @@ const RATE_WINDOW_MS = 10_000;
 
 export const batchNotFound = (id: string): AppError => new AppError('NOT_FOUND', `Batch batches/${id} was not found.`);
 
-function view(batch: BatchRecord, progress: BatchProgress | undefined): BatchView {
+function counts(batch: BatchRecord, progress: BatchProgress | undefined): Omit<BatchView, 'estimatedCostUsd'> {
   if (batch.resultsBlobKey !== undefined || !progress) {
-    return { batch, succeededCount: batch.succeededCount, failedCount: batch.failedCount };
+    return { batch, succeededCount: batch.succeededCount, failedCount: batch.failedCount, usage: batch.usage };
   }
-  return { batch, succeededCount: progress.succeededCount, failedCount: progress.failedCount };
+  return { batch, succeededCount: progress.succeededCount, failedCount: progress.failedCount, usage: progress.usage };
 }
 
 export function createBatchService(deps: BatchServiceDeps): BatchService {
   const { store, blobs, clock } = deps;
   const samples = new Map<string, { atMs: number; done: number }[]>();
+  const view = (batch: BatchRecord, progress: BatchProgress | undefined): BatchView => {
+    const result: BatchView = counts(batch, progress);
+    const pricing = deps.pricingOf?.(batch.model);
+    if (pricing && result.usage) result.estimatedCostUsd = estimateCost(result.usage, pricing);
+    return result;
+  };
 
   const load = async (tenantId: string, id: string): Promise<BatchRecord> => {
     const batch = await store.batches.get(tenantId, id);
@@ -133,9 +146,9 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 
     async progress(tenantId, id) {
       const batch = await load(tenantId, id);
-      const counts = view(batch, (await store.batches.progress([id])).get(id));
+      const current = view(batch, (await store.batches.progress([id])).get(id));
       const now = clock.now();
-      const done = counts.succeededCount + counts.failedCount;
+      const done = current.succeededCount + current.failedCount;
       const history = (samples.get(id) ?? []).filter((sample) => now - sample.atMs <= RATE_WINDOW_MS);
       history.push({ atMs: now, done });
       samples.set(id, history);
@@ -143,7 +156,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       const recentRate = oldest && now - oldest.atMs >= 1000 ? ((done - oldest.done) * 1000) / (now - oldest.atMs) : undefined;
       if (isTerminal(batch.state)) samples.delete(id);
       return describeProgress({
-        batch, succeededCount: counts.succeededCount, failedCount: counts.failedCount,
+        batch, succeededCount: current.succeededCount, failedCount: current.failedCount,
         queuePosition: isTerminal(batch.state) ? 0 : await store.batches.queuePosition(batch),
         workers: deps.workers, clock, recentRate,
       });

@@ -8,6 +8,7 @@ import { BackendError, type ModelBackend } from '../backends/backend.js';
 import type { BatchKind } from '../core/batch.js';
 import type { EmbedContentRequest, GenerateContentRequest, RpcStatus } from '../core/gemini-types.js';
 import { estimateCallTokens } from '../core/token-estimate.js';
+import type { FileResolver } from './file-resolver.js';
 import type { ModelLimiter } from './model-limiter.js';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { rpcStatus } from './result-line.js';
@@ -24,6 +25,8 @@ export interface CallBackendOptions {
   limiter?: ModelLimiter;
   signal: AbortSignal;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Reads uploaded files for `fileData` parts (scoped to the batch's tenant). */
+  resolveFile?: FileResolver;
   /** Called before each retry (metrics, adaptive limits). */
   onRetry?: (error: BackendError, delayMs: number) => void;
 }
@@ -37,7 +40,7 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
     try {
       const response =
         kind === 'generate'
-          ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal, attempt })
+          ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal, attempt, ...(options.resolveFile ? { resolveFile: options.resolveFile } : {}) })
           : await embed(backend, options.request as EmbedContentRequest, model, signal, attempt);
       permit?.release(limiter?.tracksTokens ? { tokens: usedTokens(response) ?? estimate } : {});
       return { ok: true, response };

@@ -13,6 +13,7 @@ import { PassThrough } from 'node:stream';
 import { resultsFileId, type BatchRecord, type ShardRecord } from '../core/batch.js';
 import type { RpcStatusName } from '../core/errors.js';
 import type { FileRecord } from '../core/file.js';
+import { addUsage, emptyUsage } from '../core/usage.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { Clock } from '../lib/clock.js';
 import { isBlank, readLines } from '../lib/line-reader.js';
@@ -51,6 +52,7 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   let sizeBytes = 0;
   let succeeded = 0;
   let failed = 0;
+  const usage = emptyUsage();
   const sink = new PassThrough();
   const written = blobs.append(key, sink);
   try {
@@ -58,6 +60,7 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
       const output = await readShardOutput(blobs, shard);
       succeeded += output.succeeded;
       failed += output.failed;
+      addUsage(usage, output.usage);
       const identities = output.succeeded + output.failed < shard.requestCount ? await readIdentities(batch, shard, blobs) : [];
       // One shard's lines in order, joined into one buffer: one hash update and one write per shard.
       const parts: Buffer[] = [];
@@ -81,7 +84,7 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   }
 
   const now = clock.now();
-  const fields = { succeededCount: succeeded, failedCount: failed, resultsBlobKey: key, endTimeMs: batch.endTimeMs ?? now };
+  const fields = { succeededCount: succeeded, failedCount: failed, resultsBlobKey: key, endTimeMs: batch.endTimeMs ?? now, usage };
   let file: FileRecord | undefined;
   if (batch.inputKind === 'file') {
     file = {

@@ -16,12 +16,13 @@ import type {
 } from '../core/gemini-types.js';
 import { modelIdOf } from '../core/model-name.js';
 import { estimatePromptTokens } from '../core/token-estimate.js';
+import type { FileResolver } from './file-resolver.js';
 
 export interface InteractiveService {
   listModels(): ModelInfo[];
   getModel(model: string): ModelInfo;
-  generateContent(model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<GenerateContentResponse>;
-  streamGenerateContent(model: string, request: GenerateContentRequest, signal: AbortSignal): AsyncIterable<GenerateContentResponse>;
+  generateContent(tenantId: string, model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<GenerateContentResponse>;
+  streamGenerateContent(tenantId: string, model: string, request: GenerateContentRequest, signal: AbortSignal): AsyncIterable<GenerateContentResponse>;
   embedContent(model: string, request: EmbedContentRequest, signal: AbortSignal): Promise<EmbedContentResponse>;
   countTokens(model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<number>;
 }
@@ -32,7 +33,11 @@ export function toAppError(error: unknown): unknown {
   return new AppError(error.status, error.message, { headers: retryAfter, cause: error });
 }
 
-export function createInteractiveService(registry: BackendRegistry): InteractiveService {
+export function createInteractiveService(
+  registry: BackendRegistry,
+  /** Reads a tenant's uploaded files for `fileData` parts. */
+  resolverFor: (tenantId: string) => FileResolver,
+): InteractiveService {
   const resolve = (model: string, method: string): ResolvedModel => {
     const resolved = registry.resolve(model);
     if (!resolved) throw modelNotFound(modelIdOf(model), method);
@@ -61,17 +66,18 @@ export function createInteractiveService(registry: BackendRegistry): Interactive
       if (!resolved) throw new AppError('NOT_FOUND', `Model is not found: models/${modelIdOf(model)} for api version v1beta`);
       return resolved.info;
     },
-    generateContent(model, request, signal) {
+    generateContent(tenantId, model, request, signal) {
       const resolved = resolve(model, 'generateContent');
-      return call(() => resolved.backend.generateContent(request, { model: resolved.id, signal }));
+      return call(() => resolved.backend.generateContent(request, { model: resolved.id, signal, resolveFile: resolverFor(tenantId) }));
     },
-    async *streamGenerateContent(model, request, signal) {
+    async *streamGenerateContent(tenantId, model, request, signal) {
       const resolved = resolve(model, 'generateContent');
+      const options = { model: resolved.id, signal, resolveFile: resolverFor(tenantId) };
       try {
         if (resolved.backend.streamGenerateContent) {
-          yield* resolved.backend.streamGenerateContent(request, { model: resolved.id, signal });
+          yield* resolved.backend.streamGenerateContent(request, options);
         } else {
-          yield await resolved.backend.generateContent(request, { model: resolved.id, signal });
+          yield await resolved.backend.generateContent(request, options);
         }
       } catch (error) {
         throw toAppError(error);

@@ -9,7 +9,7 @@ import type { BatchRecord } from '../core/batch.js';
 import { readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
-import { shardOutputKey } from './shard-output.js';
+import { resultLineStart, shardOutputKey } from './shard-output.js';
 
 export interface LiveResultsDeps {
   store: Store;
@@ -46,11 +46,11 @@ export async function* streamResults(
       for await (const line of readLines(stream, from)) {
         if (line.end === line.start + line.bytes.length) break; // a line still being written
         offsets.set(shard.index, line.end);
-        const tab = line.bytes.indexOf(TAB);
-        const index = Number(line.bytes.subarray(0, tab).toString());
-        if (sent[index] === 1) continue;
+        const start = resultLineStart(line.bytes);
+        const index = Number(line.bytes.subarray(0, line.bytes.indexOf(TAB)).toString());
+        if (start === -1 || sent[index] === 1) continue;
         sent[index] = 1;
-        yield Buffer.concat([line.bytes.subarray(tab + 3), NEWLINE]);
+        yield Buffer.concat([line.bytes.subarray(start), NEWLINE]);
       }
     }
     if (!options.follow) return;

@@ -15,6 +15,7 @@
  */
 import type { BackendError } from '../backends/backend.js';
 import type { BackendRegistry, ResolvedModel } from '../backends/registry.js';
+import { addUsage, usageOf } from '../core/usage.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { Clock } from '../lib/clock.js';
 import { isBlank, readLines } from '../lib/line-reader.js';
@@ -24,6 +25,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { ClaimedShard, Store } from '../store/store.js';
 import { callBackend, toRpcStatus, type CallOutcome } from './call-backend.js';
 import { errorLine, rpcStatus, successLine, type RequestIdentity } from './result-line.js';
+import { createFileResolver } from './file-resolver.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { encodeOutputLine, readShardOutput, shardOutputKey } from './shard-output.js';
@@ -71,6 +73,7 @@ export async function runShard(
 
   let succeeded = existing.succeeded;
   let failed = existing.failed;
+  const usage = existing.usage;
   const local = new AbortController();
   const stop = (): void => local.abort(signal.reason);
   signal.addEventListener('abort', stop, { once: true });
@@ -88,7 +91,7 @@ export async function runShard(
     );
   }, Math.max(50, Math.floor(deps.leaseMs / 3)));
   const progress = setInterval(() => {
-    store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed).catch((error: unknown) => {
+    store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed, usage).catch((error: unknown) => {
       deps.logger.warn('progress update failed', { batch: shard.batchId, error });
     });
   }, deps.progressIntervalMs);
@@ -96,6 +99,7 @@ export async function runShard(
   const output = await blobs.openAppender(outputKey);
   const resolved = deps.registry.resolve(batch.model);
   const limiter = resolved ? deps.limiterFor(resolved) : undefined;
+  const resolveFile = createFileResolver(store, blobs, batch.tenantId, () => deps.clock.now());
   const inFlight = new Set<Promise<void>>();
 
   const runOne = async (position: number, text: string): Promise<void> => {
@@ -107,7 +111,7 @@ export async function runShard(
       outcome = resolved
         ? await callBackend({
             backend: resolved.backend, kind: batch.kind, model: resolved.id, request: line.request,
-            retry: deps.retry, signal: local.signal, sleep: deps.sleep, ...(limiter ? { limiter } : {}),
+            retry: deps.retry, signal: local.signal, sleep: deps.sleep, resolveFile, ...(limiter ? { limiter } : {}),
             onRetry: (error) => deps.onBackendFailure?.(resolved, error),
           })
         : { ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) };
@@ -116,7 +120,9 @@ export async function runShard(
       outcome = { ok: false, error: toRpcStatus(error) };
     }
     const resultLine = outcome.ok ? successLine(identity, outcome.response, batch.inputKind) : errorLine(identity, outcome.error, batch.inputKind);
-    await output.append(encodeOutputLine(shard.firstRequest + position, outcome.ok, resultLine));
+    const used = outcome.ok ? usageOf(outcome.response) : undefined;
+    await output.append(encodeOutputLine(shard.firstRequest + position, outcome.ok, resultLine, used));
+    if (used) addUsage(usage, used);
     if (outcome.ok) succeeded++;
     else failed++;
   };
@@ -154,11 +160,11 @@ export async function runShard(
 
   if (lost) return { end: 'lost', allDone: false };
   if (local.signal.aborted || (drain?.aborted && succeeded + failed < shard.requestCount)) {
-    await store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed);
+    await store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed, usage);
     await store.shards.release(shard.batchId, shard.index, owner);
     return { end: 'stopped', allDone: false };
   }
-  const { completed, allDone } = await store.shards.complete(shard.batchId, shard.index, owner, succeeded, failed);
+  const { completed, allDone } = await store.shards.complete(shard.batchId, shard.index, owner, succeeded, failed, usage);
   return { end: completed ? 'completed' : 'lost', allDone };
 }
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BatchRecord, ShardRecord } from '../core/batch.js';
 import type { FileRecord } from '../core/file.js';
+import { emptyUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
 import type { Store } from './store.js';
 
@@ -187,20 +188,20 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         const third = await store.shards.claim('w2', 10_000, 20_000);
         assert.equal(third?.batch.id, 'low');
         assert.equal(await store.shards.claim('w3', 10_000, 20_000), undefined, 'nothing left');
-        assert.equal(await store.shards.recordProgress('high', 0, 'w1', 1, 0), true);
+        assert.equal(await store.shards.recordProgress('high', 0, 'w1', 1, 0, { ...emptyUsage(), promptTokenCount: 5, totalTokenCount: 9 }), true);
         assert.equal(await store.shards.recordProgress('high', 0, 'w2', 1, 0), false, 'only the owner records');
-        assert.deepEqual((await store.batches.progress(['high'])).get('high'), { succeededCount: 1, failedCount: 0, doneShards: 0, totalShards: 2 });
+        assert.deepEqual((await store.batches.progress(['high'])).get('high'), { succeededCount: 1, failedCount: 0, doneShards: 0, totalShards: 2, usage: { ...emptyUsage(), promptTokenCount: 5, totalTokenCount: 9 } });
         // w2's lease on high/1 lapses; w3 takes it over and w2 can no longer finish it.
         const takeover = await store.shards.claim('w3', 30_000, 40_000);
         assert.deepEqual([takeover?.batch.id, takeover?.shard.index], ['high', 0], 'both high shards lapsed; the first comes back first');
         assert.equal(await store.shards.renew('high', 0, 'w1', 50_000), false, 'the old owner lost it');
         assert.deepEqual(await store.shards.complete('high', 0, 'w1', 2, 0), { completed: false, allDone: false });
-        assert.deepEqual(await store.shards.complete('high', 0, 'w3', 2, 0), { completed: true, allDone: false });
+        assert.deepEqual(await store.shards.complete('high', 0, 'w3', 2, 0, { ...emptyUsage(), promptTokenCount: 10, totalTokenCount: 20 }), { completed: true, allDone: false });
         const last = await store.shards.claim('w3', 30_000, 40_000);
         assert.deepEqual([last?.batch.id, last?.shard.index], ['high', 1]);
         assert.equal(await store.shards.hasLiveLease('high', 30_000), true);
         assert.deepEqual(await store.shards.complete('high', 1, 'w3', 1, 1), { completed: true, allDone: true });
-        assert.deepEqual((await store.batches.progress(['high'])).get('high'), { succeededCount: 3, failedCount: 1, doneShards: 2, totalShards: 2 });
+        assert.deepEqual((await store.batches.progress(['high'])).get('high'), { succeededCount: 3, failedCount: 1, doneShards: 2, totalShards: 2, usage: { ...emptyUsage(), promptTokenCount: 10, totalTokenCount: 20 } });
       }));
 
     test('shards: releaseAll gives unfinished shards back; terminal batches are not claimed; overdue listing', () =>

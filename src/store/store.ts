@@ -6,6 +6,7 @@
  */
 import type { BatchRecord, BatchState, ShardRecord } from '../core/batch.js';
 import type { FileRecord } from '../core/file.js';
+import type { TokenUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
 
 /** Keyset position in a list ordered newest first: the last item of the previous page. */
@@ -54,13 +55,14 @@ export interface UploadSessionRepository {
 export interface BatchProgress {
   succeededCount: number;
   failedCount: number;
+  usage: TokenUsage;
   doneShards: number;
   totalShards: number;
 }
 
 /** Fields a state change may set along with the state. */
 export type BatchStateUpdate = Partial<
-  Pick<BatchRecord, 'succeededCount' | 'failedCount' | 'resultsBlobKey' | 'outputFileId' | 'error' | 'startTimeMs' | 'endTimeMs'>
+  Pick<BatchRecord, 'succeededCount' | 'failedCount' | 'resultsBlobKey' | 'outputFileId' | 'error' | 'startTimeMs' | 'endTimeMs' | 'usage'>
 >;
 
 export interface BatchRepository {
@@ -121,12 +123,12 @@ export interface ShardRepository {
   /** Extends the lease while the owner still holds it; resolves false if it was lost. */
   renew(batchId: string, index: number, owner: string, leaseUntilMs: number): Promise<boolean>;
   /** Saves the shard's counts so far (progress), while the owner holds it. */
-  recordProgress(batchId: string, index: number, owner: string, succeeded: number, failed: number): Promise<boolean>;
+  recordProgress(batchId: string, index: number, owner: string, succeeded: number, failed: number, usage?: TokenUsage): Promise<boolean>;
   /**
    * Marks the shard done with its final counts. Resolves `allDone` when it was the batch's last
    * unfinished shard, or false in `completed` when the owner no longer held it.
    */
-  complete(batchId: string, index: number, owner: string, succeeded: number, failed: number): Promise<{ completed: boolean; allDone: boolean }>;
+  complete(batchId: string, index: number, owner: string, succeeded: number, failed: number, usage?: TokenUsage): Promise<{ completed: boolean; allDone: boolean }>;
   /** Gives back every shard the owner holds (graceful shutdown), unfinished ones to pending. */
   releaseAll(owner: string): Promise<number>;
   /**

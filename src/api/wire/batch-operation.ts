@@ -28,6 +28,17 @@ function batchStats(view: BatchView): Record<string, string> {
   return stats;
 }
 
+/**
+ * batchmode extension: tokens summed over the batch's requests and, with pricing configured,
+ * the estimated cost with the batch discount. The SDKs ignore fields they do not know.
+ */
+function usageField(view: BatchView): Record<string, unknown> {
+  const usage: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(view.usage ?? {})) if (value) usage[name] = value;
+  if (view.estimatedCostUsd !== undefined) usage.estimatedCostUsd = view.estimatedCostUsd;
+  return usage;
+}
+
 export function toOperation(view: BatchView, options: OperationOptions = {}): Record<string, unknown> {
   const { batch } = view;
   const typeName = batch.kind === 'generate' ? 'GenerateContentBatch' : 'EmbedContentBatch';
@@ -50,6 +61,7 @@ export function toOperation(view: BatchView, options: OperationOptions = {}): Re
     name,
     ...(batch.priority !== 0 ? { priority: String(batch.priority) } : {}),
     ...(batch.webhookConfig !== undefined ? { webhookConfig: batch.webhookConfig } : {}),
+    ...(view.usage && view.usage.totalTokenCount > 0 ? { usage: usageField(view) } : {}),
   };
   return {
     name,

@@ -3,6 +3,10 @@ import type { Database } from 'better-sqlite3';
 import type { BatchKind, BatchInputKind, BatchRecord, BatchState, ShardRecord } from '../../core/batch.js';
 import type { RpcStatus } from '../../core/gemini-types.js';
 import type { FileRecord } from '../../core/file.js';
+import { emptyUsage, type TokenUsage } from '../../core/usage.js';
+
+const USAGE_FIELDS = ['promptTokenCount', 'candidatesTokenCount', 'thoughtsTokenCount', 'cachedContentTokenCount', 'totalTokenCount'] as const;
+type UsageField = (typeof USAGE_FIELDS)[number];
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
 import { INSERT_FILE_SQL, fileToParams } from './sqlite-file-repository.js';
 
@@ -31,6 +35,7 @@ interface BatchRow {
   deadline_ms: number;
   idempotency_key: string | null;
   request_hash: string | null;
+  usage: string | null;
 }
 
 export function batchFromRow(row: BatchRow): BatchRecord {
@@ -59,6 +64,7 @@ export function batchFromRow(row: BatchRow): BatchRecord {
     deadlineMs: row.deadline_ms,
     idempotencyKey: row.idempotency_key ?? undefined,
     requestHash: row.request_hash ?? undefined,
+    usage: row.usage === null ? undefined : (JSON.parse(row.usage) as TokenUsage),
   };
 }
 
@@ -70,6 +76,7 @@ const UPDATABLE: Record<keyof BatchStateUpdate, string> = {
   error: 'error',
   startTimeMs: 'start_time_ms',
   endTimeMs: 'end_time_ms',
+  usage: 'usage',
 };
 
 function updateColumns(fields: BatchStateUpdate): { sql: string; values: unknown[] } {
@@ -79,7 +86,7 @@ function updateColumns(fields: BatchStateUpdate): { sql: string; values: unknown
     if (!(name in fields)) continue;
     const value = fields[name];
     parts.push(`${column} = ?`);
-    values.push(name === 'error' ? (value === undefined ? null : JSON.stringify(value)) : (value ?? null));
+    values.push(name === 'error' || name === 'usage' ? (value === undefined ? null : JSON.stringify(value)) : (value ?? null));
   }
   return { sql: parts.map((part) => `, ${part}`).join(''), values };
 }
@@ -106,9 +113,10 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
   );
   const remove = db.prepare<[string, string], BatchRow>('DELETE FROM batches WHERE tenant_id = ? AND id = ? RETURNING *');
   const removeShards = db.prepare('DELETE FROM shards WHERE batch_id = ?');
-  const progress = db.prepare<[string], { batch_id: string; succeeded: number; failed: number; done: number; total: number }>(
+  const progress = db.prepare<[string], { batch_id: string; succeeded: number; failed: number; done: number; total: number } & Record<UsageField, number>>(
     `SELECT batch_id, SUM(succeeded_count) AS succeeded, SUM(failed_count) AS failed,
-       SUM(state = 'done') AS done, COUNT(*) AS total
+       SUM(state = 'done') AS done, COUNT(*) AS total,
+       ${USAGE_FIELDS.map((field) => `COALESCE(SUM(json_extract(usage, '$.${field}')), 0) AS ${field}`).join(', ')}
      FROM shards WHERE batch_id IN (SELECT value FROM json_each(?)) GROUP BY batch_id`,
   );
   const unfinalized = db.prepare<[number], BatchRow>(
@@ -208,7 +216,9 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
       const result = new Map<string, BatchProgress>();
       if (ids.length === 0) return result;
       for (const row of progress.all(JSON.stringify(ids))) {
-        result.set(row.batch_id, { succeededCount: row.succeeded, failedCount: row.failed, doneShards: row.done, totalShards: row.total });
+        const usage = emptyUsage();
+        for (const field of USAGE_FIELDS) usage[field] = row[field];
+        result.set(row.batch_id, { succeededCount: row.succeeded, failedCount: row.failed, doneShards: row.done, totalShards: row.total, usage });
       }
       return result;
     },

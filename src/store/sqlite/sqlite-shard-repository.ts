@@ -67,11 +67,11 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
     `UPDATE shards SET lease_expires_ms = ? WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
   );
   const progress = db.prepare(
-    `UPDATE shards SET succeeded_count = ?, failed_count = ?
+    `UPDATE shards SET succeeded_count = ?, failed_count = ?, usage = ?
      WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
   );
   const finish = db.prepare(
-    `UPDATE shards SET state = 'done', succeeded_count = ?, failed_count = ?, lease_owner = NULL, lease_expires_ms = NULL
+    `UPDATE shards SET state = 'done', succeeded_count = ?, failed_count = ?, usage = ?, lease_owner = NULL, lease_expires_ms = NULL
      WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
   );
   const unfinished = db.prepare<[string, string], { n: number }>(
@@ -103,17 +103,18 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
     startBatch.run(nowMs, nowMs, batch.id);
     return { shard: shardFromRow(shard), batch: batchFromRow(batchById.get(batch.id) as Parameters<typeof batchFromRow>[0]) };
   });
-  const complete = db.transaction((batchId: string, index: number, owner: string, succeeded: number, failed: number) => {
-    if (finish.run(succeeded, failed, batchId, index, owner).changes !== 1) return { completed: false, allDone: false };
+  const complete = db.transaction((batchId: string, index: number, owner: string, succeeded: number, failed: number, usage: string | null) => {
+    if (finish.run(succeeded, failed, usage, batchId, index, owner).changes !== 1) return { completed: false, allDone: false };
     return { completed: true, allDone: (unfinished.get(batchId, batchId)?.n ?? 0) === 0 };
   });
 
   return {
     claim: async (owner, nowMs, leaseUntilMs) => claim.immediate(owner, nowMs, leaseUntilMs),
     renew: async (batchId, index, owner, leaseUntilMs) => renew.run(leaseUntilMs, batchId, index, owner).changes === 1,
-    recordProgress: async (batchId, index, owner, succeeded, failed) =>
-      progress.run(succeeded, failed, batchId, index, owner).changes === 1,
-    complete: async (batchId, index, owner, succeeded, failed) => complete.immediate(batchId, index, owner, succeeded, failed),
+    recordProgress: async (batchId, index, owner, succeeded, failed, usage) =>
+      progress.run(succeeded, failed, usage ? JSON.stringify(usage) : null, batchId, index, owner).changes === 1,
+    complete: async (batchId, index, owner, succeeded, failed, usage) =>
+      complete.immediate(batchId, index, owner, succeeded, failed, usage ? JSON.stringify(usage) : null),
     releaseAll: async (owner) => releaseAll.run(owner).changes,
     releaseEveryLease: async () => releaseEvery.run().changes,
     release: async (batchId, index, owner) => {

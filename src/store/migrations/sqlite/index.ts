@@ -3,6 +3,7 @@ import { sql as files } from './0001-files.js';
 import { sql as batches } from './0002-batches.js';
 import { sql as idempotency } from './0003-idempotency.js';
 import { sql as shardStateIndex } from './0004-shard-state-index.js';
+import { sql as usage } from './0005-usage.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 2, name: 'batches', sql: batches },
   { version: 3, name: 'idempotency', sql: idempotency },
   { version: 4, name: 'shard-state-index', sql: shardStateIndex },
+  { version: 5, name: 'usage', sql: usage },
 ];

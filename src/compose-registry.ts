@@ -1,0 +1,118 @@
+/**
+ * Builds the backend registry from the configuration: with a config file, one route per
+ * `models[]` entry (tried in order, exact names or globs), each with its own backend instance,
+ * limits and pricing; without one, the simulated model serves every Gemini model. Part of the
+ * composition root: the one place (with main.ts) that picks concrete backends.
+ */
+import type { ModelBackend } from './backends/backend.js';
+import { withCallLog } from './backends/call-log.js';
+import { createGeminiBackend } from './backends/gemini/gemini-backend.js';
+import { describeModel, EMBEDDING_METHODS, GENERATION_METHODS, type ModelInfo } from './backends/model-info.js';
+import { createOpenAIBackend } from './backends/openai/openai-backend.js';
+import { createBackendRegistry, type BackendRegistry, type ModelRoute } from './backends/registry.js';
+import { createSimulatedBackend } from './backends/simulated/simulated-backend.js';
+import { SIMULATED_MODELS } from './backends/simulated/simulated-models.js';
+import type { Config } from './config.js';
+import type { BackendConfig, ModelConfig } from './config-file.js';
+
+export interface ComposedRegistry {
+  registry: BackendRegistry;
+  /** Closes the backends' connection pools. */
+  close(): Promise<void>;
+  /** One line per route, for the start-up banner. */
+  describe(): string[];
+}
+
+type Closable = ModelBackend & { close?: () => Promise<void> };
+
+function createBackend(config: BackendConfig, settings: Config): Closable {
+  switch (config.type) {
+    case 'openai':
+      return createOpenAIBackend({
+        baseUrl: config.baseUrl,
+        ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+        ...(config.model ? { model: config.model } : {}),
+        // A route's `model` names the upstream model for embeddings too, unless embeddingModel says otherwise.
+        ...(config.embeddingModel ?? config.model ? { embeddingModel: config.embeddingModel ?? config.model } : {}),
+        ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+        ...(config.maxConnections ? { maxConnections: config.maxConnections } : {}),
+        ...(config.headers ? { headers: config.headers } : {}),
+      });
+    case 'gemini':
+      if (!config.apiKey) throw new Error('a gemini backend needs apiKey or apiKeyEnv');
+      return createGeminiBackend({
+        apiKey: config.apiKey,
+        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+        ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
+        ...(config.model ? { model: config.model } : {}),
+        ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+        ...(config.maxConnections ? { maxConnections: config.maxConnections } : {}),
+        ...(config.headers ? { headers: config.headers } : {}),
+      });
+    case 'simulated':
+      return createSimulatedBackend({
+        latencyMs: config.latencyMs ?? settings.simLatencyMs,
+        errorRate: config.errorRate ?? settings.simErrorRate,
+        faults: config.faults ?? settings.simFaults,
+      });
+  }
+}
+
+/** The Model resources a route lists: its exact name, or for a simulated glob the simulated models it matches. */
+function listedModels(model: ModelConfig): ModelInfo[] {
+  if (model.name.includes('*')) {
+    if (model.backend.type !== 'simulated') return [];
+    const pattern = new RegExp(`^${model.name.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return SIMULATED_MODELS.filter((info) => pattern.test(info.name.replace('models/', '')));
+  }
+  const described = describeModel(model.name);
+  const embedding = model.embedding ?? described.supportedGenerationMethods.includes('embedContent');
+  return [{
+    ...described,
+    supportedGenerationMethods: embedding ? EMBEDDING_METHODS : GENERATION_METHODS,
+    ...(model.displayName ? { displayName: model.displayName } : {}),
+    ...(model.description ? { description: model.description } : { description: `${model.name}, served by batchmode through its ${model.backend.type} backend` }),
+    ...(model.inputTokenLimit ? { inputTokenLimit: model.inputTokenLimit } : {}),
+    ...(model.outputTokenLimit ? { outputTokenLimit: model.outputTokenLimit } : {}),
+  }];
+}
+
+export function composeRegistry(config: Config): ComposedRegistry {
+  const logged = (backend: Closable): Closable => (config.simCallLog ? { ...withCallLog(backend, config.simCallLog), ...(backend.close ? { close: backend.close } : {}) } : backend);
+  const limitsOf = (model: Partial<Pick<ModelConfig, 'maxConcurrency' | 'requestsPerMinute' | 'tokensPerMinute'>>): ModelRoute['limits'] => {
+    const requestsPerMinute = model.requestsPerMinute ?? config.modelRequestsPerMinute;
+    const tokensPerMinute = model.tokensPerMinute ?? config.modelTokensPerMinute;
+    return {
+      maxConcurrency: model.maxConcurrency ?? config.modelMaxConcurrency ?? config.workerConcurrency,
+      ...(requestsPerMinute ? { requestsPerMinute } : {}),
+      ...(tokensPerMinute ? { tokensPerMinute } : {}),
+    };
+  };
+
+  if (!config.models) {
+    const simulated = logged(createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults }));
+    return {
+      registry: createBackendRegistry([{ name: 'gemini-*', backend: simulated, models: SIMULATED_MODELS, limits: limitsOf({}) }]),
+      close: async () => undefined,
+      describe: () => [`no model configuration: every Gemini model (${SIMULATED_MODELS.map((model) => model.name.replace('models/', '')).join(', ')}) is served by the built-in simulated model`],
+    };
+  }
+  const backends: Closable[] = [];
+  const routes: ModelRoute[] = config.models.map((model) => {
+    const backend = logged(createBackend(model.backend, config));
+    backends.push(backend);
+    return {
+      name: model.name, backend, limits: limitsOf(model), models: listedModels(model),
+      ...(model.pricing ? { pricing: model.pricing } : {}),
+    };
+  });
+  return {
+    registry: createBackendRegistry(routes),
+    close: async () => {
+      await Promise.all(backends.map(async (backend) => {
+        if (backend.close) await backend.close();
+      }));
+    },
+    describe: () => config.models?.map((model) => `${model.name} → ${model.backend.type}${'baseUrl' in model.backend && model.backend.baseUrl ? ` (${model.backend.baseUrl})` : ''}`) ?? [],
+  };
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigFileError, loadModelConfig } from './config-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'batchmode-config-'));
+const write = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+const issueExample = { models: [
+  { name: 'gemini-2.5-flash',
+    backend: { type: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'optional', model: 'qwen2.5:7b' },
+    maxConcurrency: 64, requestsPerMinute: 6000, tokensPerMinute: 2000000,
+    pricing: { inputPerMillion: 0.30, outputPerMillion: 2.50, batchDiscount: 0.5 } },
+  { name: 'gemini-*', backend: { type: 'gemini', apiKeyEnv: 'GEMINI_UPSTREAM_KEY' } },
+  { name: 'sim-*', backend: { type: 'simulated' } } ] };
+
+test("the issue's example config loads, with the upstream key taken from the env", () => {
+  const models = loadModelConfig(write('example.json', JSON.stringify(issueExample)), { GEMINI_UPSTREAM_KEY: 'secret' });
+  assert.equal(models.length, 3);
+  assert.deepEqual(models[0]?.pricing, { inputPerMillion: 0.3, outputPerMillion: 2.5, batchDiscount: 0.5 });
+  assert.equal(models[1]?.backend.type === 'gemini' ? models[1].backend.apiKey : undefined, 'secret');
+});
+
+test('YAML works too', () => {
+  const yaml = 'models:\n  - name: sim-*\n    backend:\n      type: simulated\n      latencyMs: 5\n    pricing: { inputPerMillion: 1, outputPerMillion: 2 }\n';
+  const models = loadModelConfig(write('config.yaml', yaml), {});
+  assert.equal(models[0]?.backend.type, 'simulated');
+  assert.equal(models[0]?.pricing?.batchDiscount, 0.5, 'Gemini discount by default');
+});
+
+test('problems are reported with their path in the file', () => {
+  const bad = { models: [{ name: 'x', backend: { type: 'openai', baseUrl: 'not a url' }, maxConcurrency: 0, colour: 'red' }] };
+  assert.throws(() => loadModelConfig(write('bad.json', JSON.stringify(bad)), {}), (error: unknown) => {
+    assert.ok(error instanceof ConfigFileError);
+    assert.match(error.message, /models\[0\]\.backend\.baseUrl/);
+    assert.match(error.message, /models\[0\]\.maxConcurrency/);
+    assert.match(error.message, /colour/);
+    return true;
+  });
+  assert.throws(() => loadModelConfig(write('env.json', JSON.stringify(issueExample)), {}), /GEMINI_UPSTREAM_KEY is not set/);
+  assert.throws(() => loadModelConfig(write('broken.json', '{'), {}), /not valid JSON/);
+  assert.throws(() => loadModelConfig(join(dir, 'missing.json'), {}), /Cannot read/);
+  assert.throws(() => loadModelConfig(write('empty.json', '{"models": []}'), {}), /models/);
+});

@@ -1,0 +1,106 @@
+/**
+ * The model configuration file (`--config` / BATCHMODE_CONFIG, JSON or YAML): which backend
+ * serves which model names (exact or glob), with per-model limits and pricing. Validated with
+ * one zod schema; every problem is reported with its path in the file. Secrets can stay out of
+ * the file: `apiKeyEnv` names an environment variable that holds the key.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
+
+const secret = { apiKey: z.string().min(1).optional(), apiKeyEnv: z.string().min(1).optional() };
+
+const backendSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('openai'),
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    ...secret,
+    /** Upstream model name (default: the Gemini model name the client used). */
+    model: z.string().min(1).optional(),
+    embeddingModel: z.string().min(1).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    maxConnections: z.number().int().positive().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('gemini'),
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    apiVersion: z.string().min(1).optional(),
+    ...secret,
+    model: z.string().min(1).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    maxConnections: z.number().int().positive().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('simulated'),
+    latencyMs: z.number().nonnegative().optional(),
+    errorRate: z.number().min(0).max(1).optional(),
+    faults: z.array(simulatedFaultSchema).optional(),
+  }),
+]);
+
+const pricingSchema = z.strictObject({
+  /** USD per million input (prompt) tokens. */
+  inputPerMillion: z.number().nonnegative(),
+  /** USD per million output tokens (thinking tokens included). */
+  outputPerMillion: z.number().nonnegative(),
+  /** Fraction taken off for batch use (Gemini: 0.5). */
+  batchDiscount: z.number().min(0).max(1).default(0.5),
+});
+
+const modelSchema = z.strictObject({
+  /** Model id as clients name it (without `models/`), or a glob such as `gemini-*`. */
+  name: z.string().min(1).regex(/^[A-Za-z0-9._*:-]+$/, 'letters, digits, . _ - : and * only'),
+  backend: backendSchema,
+  maxConcurrency: z.number().int().positive().optional(),
+  requestsPerMinute: z.number().positive().optional(),
+  tokensPerMinute: z.number().positive().optional(),
+  pricing: pricingSchema.optional(),
+  displayName: z.string().optional(),
+  description: z.string().optional(),
+  /** Whether the model embeds (default: guessed from the name, e.g. `*embed*`). */
+  embedding: z.boolean().optional(),
+  inputTokenLimit: z.number().int().positive().optional(),
+  outputTokenLimit: z.number().int().positive().optional(),
+});
+
+const fileSchema = z.strictObject({ models: z.array(modelSchema).min(1) });
+
+export type BackendConfig = z.output<typeof backendSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type Pricing = z.output<typeof pricingSchema>;
+
+/** A configuration file problem; the CLI prints it and exits with status 2. */
+export class ConfigFileError extends Error {
+  override name = 'ConfigFileError';
+}
+
+/** Reads and validates a config file; `env` resolves `apiKeyEnv` (and must hold the named variable). */
+export function loadModelConfig(path: string, env: Readonly<Record<string, string | undefined>>): ModelConfig[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigFileError(`Cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new ConfigFileError(`The config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '') || '(top level)'}: ${issue.message}`);
+    throw new ConfigFileError(`Invalid config file ${path}:\n${problems.join('\n')}`);
+  }
+  return parsed.data.models.map((model, index) => {
+    const backend = model.backend;
+    if (backend.type === 'simulated' || backend.apiKeyEnv === undefined) return model;
+    const key = env[backend.apiKeyEnv];
+    if (!key) throw new ConfigFileError(`Invalid config file ${path}:\n  models[${index}].backend.apiKeyEnv: the environment variable ${backend.apiKeyEnv} is not set`);
+    return { ...model, backend: { ...backend, apiKey: key } };
+  });
+}

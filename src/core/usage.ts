@@ -1,0 +1,57 @@
+/**
+ * Token usage summed over a batch's requests, and its estimated cost. Reported in the batch's
+ * Operation metadata as the extension field `usage` (the SDKs ignore fields they do not know).
+ */
+
+export interface TokenUsage {
+  promptTokenCount: number;
+  candidatesTokenCount: number;
+  thoughtsTokenCount: number;
+  cachedContentTokenCount: number;
+  totalTokenCount: number;
+}
+
+export interface Pricing {
+  /** USD per million input tokens. */
+  inputPerMillion: number;
+  /** USD per million output tokens (thinking included). */
+  outputPerMillion: number;
+  /** Fraction taken off for batch use (Gemini: 0.5). */
+  batchDiscount: number;
+}
+
+export const emptyUsage = (): TokenUsage => ({
+  promptTokenCount: 0, candidatesTokenCount: 0, thoughtsTokenCount: 0, cachedContentTokenCount: 0, totalTokenCount: 0,
+});
+
+export function addUsage(total: TokenUsage, usage: Partial<TokenUsage>): void {
+  total.promptTokenCount += usage.promptTokenCount ?? 0;
+  total.candidatesTokenCount += usage.candidatesTokenCount ?? 0;
+  total.thoughtsTokenCount += usage.thoughtsTokenCount ?? 0;
+  total.cachedContentTokenCount += usage.cachedContentTokenCount ?? 0;
+  total.totalTokenCount += usage.totalTokenCount ?? 0;
+}
+
+/** The usage a response reports (`usageMetadata`), or nothing. */
+export function usageOf(response: unknown): Partial<TokenUsage> | undefined {
+  const usage = (response as { usageMetadata?: Partial<TokenUsage> } | undefined)?.usageMetadata;
+  return usage && typeof usage === 'object' ? usage : undefined;
+}
+
+/** Compact form kept in shard logs: `prompt,candidates,thoughts,cached,total`. */
+export const encodeUsage = (usage: Partial<TokenUsage> | undefined): string =>
+  usage
+    ? `${usage.promptTokenCount ?? 0},${usage.candidatesTokenCount ?? 0},${usage.thoughtsTokenCount ?? 0},${usage.cachedContentTokenCount ?? 0},${usage.totalTokenCount ?? 0}`
+    : '';
+
+export function decodeUsage(text: string): Partial<TokenUsage> | undefined {
+  if (text === '') return undefined;
+  const [prompt, candidates, thoughts, cached, total] = text.split(',').map(Number);
+  return { promptTokenCount: prompt, candidatesTokenCount: candidates, thoughtsTokenCount: thoughts, cachedContentTokenCount: cached, totalTokenCount: total };
+}
+
+/** Estimated cost in USD: input at the input price, output and thinking at the output price, less the batch discount. */
+export function estimateCost(usage: TokenUsage, pricing: Pricing): number {
+  const full = (usage.promptTokenCount * pricing.inputPerMillion + (usage.candidatesTokenCount + usage.thoughtsTokenCount) * pricing.outputPerMillion) / 1e6;
+  return Math.round(full * (1 - pricing.batchDiscount) * 1e6) / 1e6;
+}
