@@ -35,7 +35,7 @@ function makeBatch(overrides: Partial<BatchRecord> = {}): BatchRecord {
     priority: 0, inputKind: 'file', inputFileId: 'f1', inputBlobKey: 'batches/b1/input.jsonl', requestCount: 4,
     succeededCount: 0, failedCount: 0, resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: { uris: ['https://x'] },
     error: undefined, createTimeMs: 1_000, updateTimeMs: 1_000, startTimeMs: undefined, endTimeMs: undefined,
-    deadlineMs: 100_000, idempotencyKey: undefined, requestHash: undefined, ...overrides,
+    deadlineMs: 100_000, idempotencyKey: undefined, requestHash: undefined, usage: undefined, ...overrides,
   };
 }
 
