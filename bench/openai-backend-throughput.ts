@@ -1,21 +1,21 @@
 /**
  * Throughput check (not a test): N generateContent calls through the OpenAI-compatible backend
- * against a zero-latency fake server, and the same number of plain undici `Pool.request` calls
- * sending the same chat body (JSON.stringify per call, `body.json()` on the answer) to the same
- * server at the same concurrency, in the same run. The server runs in a child process so the
- * two clients share one core budget the same way. Rounds alternate to even out warm-up and
- * noise; the report gives calls/s and client CPU per call for each, and the ratio.
+ * against a zero-latency fake server, and N plain undici `Pool.request` calls sending the same
+ * chat body (JSON.stringify per call, `body.json()` on the answer) to the same server at the same
+ * concurrency, in the same run. The server runs in a child process. The two clients take turns
+ * in `rounds` slices of N/rounds calls each, so drifts in machine load hit both alike; the report
+ * gives each client's calls/s over its slices, its CPU time per call, and the ratio.
  *
- *   npx tsx src/backends/openai/throughput-check.ts [calls=100000] [concurrency=256] [rounds=2]
+ *   npx tsx bench/openai-backend-throughput.ts [calls=100000] [concurrency=256] [rounds=10]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import type { GenerateContentRequest } from '../../core/gemini-types.js';
-import { createOpenAIBackend } from './openai-backend.js';
-import { startFakeOpenAIServer } from './testing/fake-openai-server.js';
-import { loadFixture } from './testing/load-fixture.js';
-import { toChatRequest } from './to-chat-request.js';
+import type { GenerateContentRequest } from '../src/core/gemini-types.js';
+import { createOpenAIBackend } from '../src/backends/openai/openai-backend.js';
+import { startFakeOpenAIServer } from '../src/backends/openai/testing/fake-openai-server.js';
+import { loadFixture } from '../src/backends/openai/testing/load-fixture.js';
+import { toChatRequest } from '../src/backends/openai/to-chat-request.js';
 
 const REQUEST: GenerateContentRequest = {
   systemInstruction: { parts: [{ text: 'You are a concise assistant.' }] },
@@ -25,8 +25,10 @@ const REQUEST: GenerateContentRequest = {
 const MODEL = 'gemini-2.5-flash';
 
 interface Measurement {
+  calls: number;
+  seconds: number;
+  cpuMicros: number;
   callsPerSecond: number;
-  cpuMicrosPerCall: number;
 }
 
 if (process.argv[2] === '--serve') {
@@ -40,7 +42,7 @@ if (process.argv[2] === '--serve') {
 async function main(): Promise<void> {
   const calls = Number(process.argv[2] ?? 100_000);
   const concurrency = Number(process.argv[3] ?? 256);
-  const rounds = Number(process.argv[4] ?? 2);
+  const rounds = Number(process.argv[4] ?? 10);
   const { child, baseUrl } = await startServerProcess();
   const backend = createOpenAIBackend({ baseUrl, maxConnections: concurrency });
   const signal = new AbortController().signal;
@@ -60,20 +62,23 @@ async function main(): Promise<void> {
 
   await measure(viaPlainPool, Math.min(calls, 10_000), concurrency);
   await measure(viaBackend, Math.min(calls, 10_000), concurrency);
+  const slice = Math.ceil(calls / rounds);
   const plain: Measurement[] = [];
   const ours: Measurement[] = [];
   for (let round = 0; round < rounds; round++) {
-    plain.push(await measure(viaPlainPool, calls, concurrency));
-    ours.push(await measure(viaBackend, calls, concurrency));
+    plain.push(await measure(viaPlainPool, slice, concurrency));
+    ours.push(await measure(viaBackend, slice, concurrency));
   }
-  const best = (list: Measurement[]): Measurement => list.reduce((top, next) => (next.callsPerSecond > top.callsPerSecond ? next : top));
+  const plainTotal = combine(plain);
+  const oursTotal = combine(ours);
   const report = {
-    calls,
+    callsPerClient: slice * rounds,
     concurrency,
     rounds,
-    plainUndiciPool: plain.map(format),
-    openAIBackend: ours.map(format),
-    ratio: Number((best(ours).callsPerSecond / best(plain).callsPerSecond).toFixed(3)),
+    plainUndiciPool: format(plainTotal),
+    openAIBackend: format(oursTotal),
+    ratio: Number((oursTotal.callsPerSecond / plainTotal.callsPerSecond).toFixed(3)),
+    perRoundRatios: ours.map((measurement, round) => Number((measurement.callsPerSecond / (plain[round]?.callsPerSecond ?? 1)).toFixed(2))),
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   await backend.close();
@@ -95,11 +100,19 @@ async function measure(once: () => Promise<void>, calls: number, concurrency: nu
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  return { callsPerSecond: calls / seconds, cpuMicrosPerCall: (cpu.user + cpu.system) / calls };
+  return { calls, seconds, cpuMicros: cpu.user + cpu.system, callsPerSecond: calls / seconds };
+}
+
+/** The slices of one client as one measurement. */
+function combine(slices: readonly Measurement[]): Measurement {
+  const calls = slices.reduce((sum, slice) => sum + slice.calls, 0);
+  const seconds = slices.reduce((sum, slice) => sum + slice.seconds, 0);
+  const cpuMicros = slices.reduce((sum, slice) => sum + slice.cpuMicros, 0);
+  return { calls, seconds, cpuMicros, callsPerSecond: calls / seconds };
 }
 
 function format(measurement: Measurement): { callsPerSecond: number; cpuMicrosPerCall: number } {
-  return { callsPerSecond: Math.round(measurement.callsPerSecond), cpuMicrosPerCall: Number(measurement.cpuMicrosPerCall.toFixed(1)) };
+  return { callsPerSecond: Math.round(measurement.callsPerSecond), cpuMicrosPerCall: Number((measurement.cpuMicros / measurement.calls).toFixed(1)) };
 }
 
 async function startServerProcess(): Promise<{ child: ChildProcess; baseUrl: string }> {
