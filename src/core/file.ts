@@ -33,6 +33,10 @@ export interface FileRecord {
   expirationTimeMs: number;
 }
 
+/** Gemini's words for a missing or foreign file (403, so that ids cannot be probed). */
+export const fileAccessDeniedMessage = (fileId: string): string =>
+  `You do not have permission to access the File ${fileId} or it may not exist.`;
+
 /** Client-chosen file ids: ≤ 40 chars of `[a-z0-9-]`, no leading or trailing dash (Gemini's rule). */
 const CLIENT_FILE_ID = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { permissionDenied } from '../core/errors.js';
-import type { FileRecord } from '../core/file.js';
+import { fileAccessDeniedMessage, type FileRecord } from '../core/file.js';
 import type { ByteRange } from '../store/blob-store.js';
 import type { ListCursor } from '../store/store.js';
 import type { FileServiceDeps } from './file-deps.js';
@@ -28,7 +28,7 @@ export interface FileService {
 
 /** Gemini's answer for a missing or foreign file (403, so that ids cannot be probed). */
 export const fileNotFound = (fileId: string): Error =>
-  permissionDenied(`You do not have permission to access the File ${fileId} or it may not exist.`);
+  permissionDenied(fileAccessDeniedMessage(fileId));
 
 const SWEEP_BATCH = 500;
 

@@ -5,7 +5,7 @@
  * memory, up to a bound that fits an image or document part.
  */
 import { BackendError } from '../backends/backend.js';
-import { fileIdFromReference } from '../core/file.js';
+import { fileAccessDeniedMessage, fileIdFromReference } from '../core/file.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
 
@@ -19,7 +19,7 @@ export function createFileResolver(store: Store, blobs: BlobStore, tenantId: str
     const id = fileIdFromReference(fileUri);
     const file = await store.files.get(tenantId, id);
     if (!file || file.expirationTimeMs <= nowMs()) {
-      throw new BackendError(`You do not have permission to access the File ${id} or it may not exist.`, { status: 'PERMISSION_DENIED', retryable: false });
+      throw new BackendError(fileAccessDeniedMessage(id), { status: 'PERMISSION_DENIED', retryable: false });
     }
     if (file.sizeBytes > MAX_RESOLVED_BYTES) {
       throw new BackendError(`File ${id} is ${file.sizeBytes} bytes; at most ${MAX_RESOLVED_BYTES} can be sent to this backend.`, { status: 'INVALID_ARGUMENT', retryable: false });

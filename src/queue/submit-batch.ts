@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord, type ShardRecord } from '../core/batch.js';
 import { AppError, invalidArgument, modelNotFound, permissionDenied } from '../core/errors.js';
+import { fileAccessDeniedMessage } from '../core/file.js';
 import { formatLineError } from '../core/wire-schema/describe-line-error.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { BackendRegistry } from '../backends/registry.js';
@@ -184,7 +185,7 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
       if (input.source.kind === 'file') {
         const file = await store.files.get(input.tenantId, input.source.fileId);
         if (!file || file.expirationTimeMs <= clock.now()) {
-          throw permissionDenied(`You do not have permission to access the File ${input.source.fileId} or it may not exist.`);
+          throw permissionDenied(fileAccessDeniedMessage(input.source.fileId));
         }
         await blobs.copy(file.blobKey, key);
         planner = await planFile(batchId, input.kind, key);
