@@ -152,6 +152,8 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       const history = (samples.get(id) ?? []).filter((sample) => now - sample.atMs <= RATE_WINDOW_MS);
       history.push({ atMs: now, done });
       samples.set(id, history);
+      // Forget batches nobody polls any more (bounded memory for a long-running server).
+      if (samples.size > 10_000) for (const [key, kept] of samples) if (now - (kept.at(-1)?.atMs ?? 0) > RATE_WINDOW_MS) samples.delete(key);
       const oldest = history[0];
       const recentRate = oldest && now - oldest.atMs >= 1000 ? ((done - oldest.done) * 1000) / (now - oldest.atMs) : undefined;
       if (isTerminal(batch.state)) samples.delete(id);
