@@ -1,0 +1,9 @@
+/** PostgreSQL migrations in order. Append-only: never edit a released migration, add the next number. */
+import type { Migration } from '../sqlite/index.js';
+import { sql as initial } from './0001-initial.js';
+
+export type { Migration };
+
+export const postgresMigrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+];

@@ -1,0 +1,234 @@
+/** BatchRepository on PostgreSQL. */
+import type { Pool } from 'pg';
+import type { BatchInputKind, BatchKind, BatchRecord, BatchState } from '../../core/batch.js';
+import type { RpcStatus } from '../../core/gemini-types.js';
+import { emptyUsage, type TokenUsage } from '../../core/usage.js';
+import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
+import { insertFile } from './postgres-file-repository.js';
+import { isUniqueViolation, withTransaction, type Queryable } from './transaction.js';
+
+const USAGE_FIELDS = ['promptTokenCount', 'candidatesTokenCount', 'thoughtsTokenCount', 'cachedContentTokenCount', 'totalTokenCount'] as const;
+type UsageField = (typeof USAGE_FIELDS)[number];
+
+export interface BatchRow {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  model: string;
+  display_name: string;
+  state: string;
+  priority: number;
+  input_kind: string;
+  input_file_id: string | null;
+  input_blob_key: string;
+  request_count: number;
+  succeeded_count: number;
+  failed_count: number;
+  results_blob_key: string | null;
+  output_file_id: string | null;
+  webhook_config: string | null;
+  error: string | null;
+  create_time_ms: number;
+  update_time_ms: number;
+  start_time_ms: number | null;
+  end_time_ms: number | null;
+  deadline_ms: number;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  usage: string | null;
+}
+
+export function batchFromRow(row: BatchRow): BatchRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.kind as BatchKind,
+    model: row.model,
+    displayName: row.display_name,
+    state: row.state as BatchState,
+    priority: row.priority,
+    inputKind: row.input_kind as BatchInputKind,
+    inputFileId: row.input_file_id ?? undefined,
+    inputBlobKey: row.input_blob_key,
+    requestCount: row.request_count,
+    succeededCount: row.succeeded_count,
+    failedCount: row.failed_count,
+    resultsBlobKey: row.results_blob_key ?? undefined,
+    outputFileId: row.output_file_id ?? undefined,
+    webhookConfig: row.webhook_config === null ? undefined : (JSON.parse(row.webhook_config) as unknown),
+    error: row.error === null ? undefined : (JSON.parse(row.error) as RpcStatus),
+    createTimeMs: row.create_time_ms,
+    updateTimeMs: row.update_time_ms,
+    startTimeMs: row.start_time_ms ?? undefined,
+    endTimeMs: row.end_time_ms ?? undefined,
+    deadlineMs: row.deadline_ms,
+    idempotencyKey: row.idempotency_key ?? undefined,
+    requestHash: row.request_hash ?? undefined,
+    usage: row.usage === null ? undefined : (JSON.parse(row.usage) as TokenUsage),
+  };
+}
+
+const UPDATABLE: Record<keyof BatchStateUpdate, string> = {
+  succeededCount: 'succeeded_count',
+  failedCount: 'failed_count',
+  resultsBlobKey: 'results_blob_key',
+  outputFileId: 'output_file_id',
+  error: 'error',
+  startTimeMs: 'start_time_ms',
+  endTimeMs: 'end_time_ms',
+  usage: 'usage',
+};
+
+/** `, column = $n` for each field given, numbering placeholders from `firstParam`. */
+function updateColumns(fields: BatchStateUpdate, firstParam: number): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  for (const [name, column] of Object.entries(UPDATABLE) as [keyof BatchStateUpdate, string][]) {
+    if (!(name in fields)) continue;
+    const value = fields[name];
+    parts.push(`, ${column} = $${firstParam + values.length}`);
+    values.push(name === 'error' || name === 'usage' ? (value === undefined ? null : JSON.stringify(value)) : (value ?? null));
+  }
+  return { sql: parts.join(''), values };
+}
+
+const INSERT_BATCH_SQL = `INSERT INTO batches (id, tenant_id, kind, model, display_name, state, priority,
+  input_kind, input_file_id, input_blob_key, request_count, succeeded_count, failed_count, results_blob_key,
+  output_file_id, webhook_config, error, create_time_ms, update_time_ms, start_time_ms, end_time_ms, deadline_ms,
+  idempotency_key, request_hash)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`;
+
+const SHARD_COLUMNS = 9;
+
+async function getOne(client: Queryable, sql: string, params: unknown[]): Promise<BatchRecord | undefined> {
+  const { rows } = await client.query<BatchRow>(sql, params);
+  return rows[0] && batchFromRow(rows[0]);
+}
+
+export function createPostgresBatchRepository(pool: Pool): BatchRepository {
+  const byIdempotencyKey = (tenantId: string, key: string) =>
+    getOne(pool, 'SELECT * FROM batches WHERE tenant_id = $1 AND idempotency_key = $2', [tenantId, key]);
+
+  return {
+    create: async (batch, shards) => {
+      try {
+        await withTransaction(pool, async (client) => {
+          await client.query(INSERT_BATCH_SQL, [
+            batch.id, batch.tenantId, batch.kind, batch.model, batch.displayName, batch.state, batch.priority,
+            batch.inputKind, batch.inputFileId ?? null, batch.inputBlobKey, batch.requestCount, batch.succeededCount,
+            batch.failedCount, batch.resultsBlobKey ?? null, batch.outputFileId ?? null,
+            batch.webhookConfig === undefined ? null : JSON.stringify(batch.webhookConfig),
+            batch.error === undefined ? null : JSON.stringify(batch.error),
+            batch.createTimeMs, batch.updateTimeMs, batch.startTimeMs ?? null, batch.endTimeMs ?? null, batch.deadlineMs,
+            batch.idempotencyKey ?? null, batch.requestHash ?? null,
+          ]);
+          // Many shards per statement (PostgreSQL takes at most 65535 parameters per statement).
+          const perStatement = Math.floor(60_000 / SHARD_COLUMNS);
+          for (let start = 0; start < shards.length; start += perStatement) {
+            const chunk = shards.slice(start, start + perStatement);
+            const values: unknown[] = [];
+            const tuples = chunk.map((shard) => {
+              const base = values.length;
+              values.push(shard.batchId, shard.index, shard.firstRequest, shard.requestCount, shard.byteStart,
+                shard.byteEnd, shard.state, shard.succeededCount, shard.failedCount);
+              return `(${Array.from({ length: SHARD_COLUMNS }, (_, column) => `$${base + column + 1}`).join(', ')})`;
+            });
+            await client.query(`INSERT INTO shards (batch_id, shard_index, first_request, request_count,
+              byte_start, byte_end, state, succeeded_count, failed_count) VALUES ${tuples.join(', ')}`, values);
+          }
+        });
+        return { created: true, batch };
+      } catch (error) {
+        // The transaction was rolled back; the batch that holds the key is committed by now.
+        if (!isUniqueViolation(error) || batch.idempotencyKey === undefined) throw error;
+        const existing = await byIdempotencyKey(batch.tenantId, batch.idempotencyKey);
+        if (existing) return { created: false, batch: existing };
+        throw error;
+      }
+    },
+    findByIdempotencyKey: async (tenantId, key) => byIdempotencyKey(tenantId, key),
+    get: async (tenantId, id) => getOne(pool, 'SELECT * FROM batches WHERE tenant_id = $1 AND id = $2', [tenantId, id]),
+    getById: async (id) => getOne(pool, 'SELECT * FROM batches WHERE id = $1', [id]),
+    list: async (tenantId, { limit, after }: ListOptions) => {
+      const { rows } = after
+        ? await pool.query<BatchRow>(
+          `SELECT * FROM batches WHERE tenant_id = $1 AND (create_time_ms < $2 OR (create_time_ms = $2 AND id < $3))
+           ORDER BY create_time_ms DESC, id DESC LIMIT $4`,
+          [tenantId, after.createTimeMs, after.id, limit],
+        )
+        : await pool.query<BatchRow>('SELECT * FROM batches WHERE tenant_id = $1 ORDER BY create_time_ms DESC, id DESC LIMIT $2', [tenantId, limit]);
+      return rows.map(batchFromRow);
+    },
+    delete: async (tenantId, id) =>
+      withTransaction(pool, async (client) => {
+        const row = await getOne(client, 'DELETE FROM batches WHERE tenant_id = $1 AND id = $2 RETURNING *', [tenantId, id]);
+        // The foreign key cascades already; explicit, as on SQLite.
+        if (row) await client.query('DELETE FROM shards WHERE batch_id = $1', [id]);
+        return row;
+      }),
+    transition: async (id, from, to, nowMs, fields = {}) => {
+      const columns = updateColumns(fields, 5);
+      const result = await pool.query(
+        `UPDATE batches SET state = $1, update_time_ms = $2${columns.sql} WHERE id = $3 AND state = ANY($4::text[])`,
+        [to, nowMs, id, [...from], ...columns.values],
+      );
+      return result.rowCount === 1;
+    },
+    recordResults: async (id, nowMs, fields, file) =>
+      withTransaction(pool, async (client) => {
+        const columns = updateColumns(fields, 3);
+        const moved = (await client.query(
+          `UPDATE batches SET update_time_ms = $1${columns.sql},
+             state = CASE WHEN state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') THEN 'BATCH_STATE_SUCCEEDED' ELSE state END
+           WHERE id = $2 AND results_blob_key IS NULL`,
+          [nowMs, id, ...columns.values],
+        )).rowCount === 1;
+        if (moved && file) {
+          await client.query('DELETE FROM files WHERE tenant_id = $1 AND id = $2', [file.tenantId, file.id]);
+          await insertFile(client, file);
+        }
+        return moved;
+      }),
+    progress: async (ids) => {
+      const result = new Map<string, BatchProgress>();
+      if (ids.length === 0) return result;
+      const { rows } = await pool.query<{ batch_id: string; succeeded: number; failed: number; done: number; total: number } & Record<UsageField, number>>(
+        `SELECT batch_id, SUM(succeeded_count)::bigint AS succeeded, SUM(failed_count)::bigint AS failed,
+           COUNT(*) FILTER (WHERE state = 'done') AS done, COUNT(*) AS total,
+           ${USAGE_FIELDS.map((field) => `COALESCE(SUM((usage::json->>'${field}')::bigint), 0)::bigint AS "${field}"`).join(', ')}
+         FROM shards WHERE batch_id = ANY($1::text[]) GROUP BY batch_id`,
+        [[...ids]],
+      );
+      for (const row of rows) {
+        const usage = emptyUsage();
+        for (const field of USAGE_FIELDS) usage[field] = row[field];
+        result.set(row.batch_id, { succeededCount: row.succeeded, failedCount: row.failed, doneShards: row.done, totalShards: row.total, usage });
+      }
+      return result;
+    },
+    listUnfinalized: async (limit) =>
+      (await pool.query<BatchRow>(
+        `SELECT * FROM batches b WHERE results_blob_key IS NULL AND (
+           state IN ('BATCH_STATE_CANCELLED', 'BATCH_STATE_EXPIRED')
+           OR (state = 'BATCH_STATE_RUNNING' AND NOT EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state <> 'done')))
+         ORDER BY update_time_ms LIMIT $1`,
+        [limit],
+      )).rows.map(batchFromRow),
+    queuePosition: async (batch) => {
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM batches b
+         WHERE b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+           AND (b.priority > $1 OR (b.priority = $1 AND (b.create_time_ms < $2 OR (b.create_time_ms = $2 AND b.id < $3))))
+           AND EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'pending')`,
+        [batch.priority, batch.createTimeMs, batch.id],
+      );
+      return rows[0]?.n ?? 0;
+    },
+    listOverdue: async (nowMs, limit) =>
+      (await pool.query<BatchRow>(
+        `SELECT * FROM batches WHERE state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') AND deadline_ms <= $1
+         ORDER BY deadline_ms LIMIT $2`,
+        [nowMs, limit],
+      )).rows.map(batchFromRow),
+  };
+}

@@ -1,0 +1,88 @@
+/** FileRepository on PostgreSQL. */
+import type { Pool } from 'pg';
+import type { FileRecord, FileSource, FileState } from '../../core/file.js';
+import type { FileRepository, ListOptions } from '../store.js';
+import { lockFileId, withTransaction, type Queryable } from './transaction.js';
+
+export interface FileRow {
+  tenant_id: string;
+  id: string;
+  display_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256_hex: string;
+  state: string;
+  source: string;
+  blob_key: string;
+  create_time_ms: number;
+  update_time_ms: number;
+  expiration_time_ms: number;
+}
+
+export function fileFromRow(row: FileRow): FileRecord {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    displayName: row.display_name,
+    mimeType: row.mime_type,
+    sizeBytes: row.size_bytes,
+    sha256Hex: row.sha256_hex,
+    state: row.state as FileState,
+    source: row.source as FileSource,
+    blobKey: row.blob_key,
+    createTimeMs: row.create_time_ms,
+    updateTimeMs: row.update_time_ms,
+    expirationTimeMs: row.expiration_time_ms,
+  };
+}
+
+export function fileToParams(file: FileRecord): unknown[] {
+  return [
+    file.tenantId, file.id, file.displayName, file.mimeType, file.sizeBytes, file.sha256Hex,
+    file.state, file.source, file.blobKey, file.createTimeMs, file.updateTimeMs, file.expirationTimeMs,
+  ];
+}
+
+/** Inserts a file unless the tenant has one with that id (SQLite's INSERT OR IGNORE). */
+export const INSERT_FILE_SQL = `INSERT INTO files (tenant_id, id, display_name, mime_type, size_bytes,
+  sha256_hex, state, source, blob_key, create_time_ms, update_time_ms, expiration_time_ms)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`;
+
+/** Inserts `file`; resolves whether a row was inserted. */
+export async function insertFile(client: Queryable, file: FileRecord): Promise<boolean> {
+  return (await client.query(INSERT_FILE_SQL, fileToParams(file))).rowCount === 1;
+}
+
+export function createPostgresFileRepository(pool: Pool): FileRepository {
+  return {
+    insert: async (file) =>
+      withTransaction(pool, async (client) => {
+        await lockFileId(client, file.tenantId, file.id);
+        const upload = await client.query('SELECT 1 FROM upload_sessions WHERE tenant_id = $1 AND file_id = $2', [file.tenantId, file.id]);
+        if (upload.rowCount !== 0) return false;
+        return insertFile(client, file);
+      }),
+    get: async (tenantId, id) => {
+      const { rows } = await pool.query<FileRow>('SELECT * FROM files WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+      return rows[0] && fileFromRow(rows[0]);
+    },
+    list: async (tenantId, { limit, after }: ListOptions) => {
+      const { rows } = after
+        ? await pool.query<FileRow>(
+          `SELECT * FROM files WHERE tenant_id = $1
+             AND (create_time_ms < $2 OR (create_time_ms = $2 AND id < $3))
+           ORDER BY create_time_ms DESC, id DESC LIMIT $4`,
+          [tenantId, after.createTimeMs, after.id, limit],
+        )
+        : await pool.query<FileRow>('SELECT * FROM files WHERE tenant_id = $1 ORDER BY create_time_ms DESC, id DESC LIMIT $2', [tenantId, limit]);
+      return rows.map(fileFromRow);
+    },
+    delete: async (tenantId, id) => {
+      const { rows } = await pool.query<FileRow>('DELETE FROM files WHERE tenant_id = $1 AND id = $2 RETURNING *', [tenantId, id]);
+      return rows[0] && fileFromRow(rows[0]);
+    },
+    listExpired: async (nowMs, limit) =>
+      (await pool.query<FileRow>('SELECT * FROM files WHERE expiration_time_ms <= $1 ORDER BY expiration_time_ms LIMIT $2', [nowMs, limit]))
+        .rows.map(fileFromRow),
+  };
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import pg from 'pg';
+import type { BatchRecord, ShardRecord } from '../../core/batch.js';
+import { describeStoreContract } from '../store.contract.js';
+import type { Store } from '../store.js';
+import { openPostgresStore } from './postgres-store.js';
+
+const connectionString = process.env.BATCHMODE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const newSchema = (): string => `bm_test_${randomBytes(6).toString('hex')}`;
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A store on a fresh schema of its own, dropped when the store is closed. */
+async function openIsolated(schema = newSchema()): Promise<Store> {
+  const store = await openPostgresStore({ connectionString, schema });
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      await dropSchema(schema);
+    },
+  };
+}
+
+describeStoreContract('PostgreSQL', () => openIsolated());
+
+test('PostgreSQL: concurrent opens of one new schema both migrate it', async () => {
+  const schema = newSchema();
+  try {
+    const stores = await Promise.all([
+      openPostgresStore({ connectionString, schema }),
+      openPostgresStore({ connectionString, schema }),
+      openPostgresStore({ connectionString, schema }),
+    ]);
+    for (const store of stores) await store.ping();
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+      assert.deepEqual(rows.map((row) => row.version), [1], 'each migration applied once');
+    } finally {
+      await client.end();
+    }
+    await Promise.all(stores.map((store) => store.close()));
+  } finally {
+    await dropSchema(schema);
+  }
+});
+
+test('PostgreSQL: concurrent claimers never get the same shard', async () => {
+  const store = await openIsolated();
+  try {
+    const batch: BatchRecord = {
+      id: 'b1', tenantId: 't1', kind: 'generate', model: 'm', displayName: 'b', state: 'BATCH_STATE_PENDING', priority: 0,
+      inputKind: 'file', inputFileId: 'f1', inputBlobKey: 'k', requestCount: 50, succeededCount: 0, failedCount: 0,
+      resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: undefined, error: undefined, createTimeMs: 1_000,
+      updateTimeMs: 1_000, startTimeMs: undefined, endTimeMs: undefined, deadlineMs: 10_000_000, idempotencyKey: undefined,
+      requestHash: undefined, usage: undefined,
+    };
+    const shards: ShardRecord[] = Array.from({ length: 50 }, (_, index) => ({
+      batchId: 'b1', index, firstRequest: index, requestCount: 1, byteStart: index * 10, byteEnd: index * 10 + 10,
+      state: 'pending', succeededCount: 0, failedCount: 0,
+    }));
+    await store.batches.create(batch, shards);
+    const claimed: string[] = [];
+    await Promise.all(Array.from({ length: 5 }, async (_, worker) => {
+      for (;;) {
+        const claim = await store.shards.claim(`w${worker}`, 2_000, 1_000_000);
+        if (!claim) return;
+        claimed.push(`${claim.batch.id}/${claim.shard.index}`);
+      }
+    }));
+    assert.equal(claimed.length, 50, 'every shard claimed');
+    assert.equal(new Set(claimed).size, 50, 'no shard claimed twice');
+    assert.equal((await store.batches.getById('b1'))?.state, 'BATCH_STATE_RUNNING');
+    assert.equal(await store.shards.claim('late', 2_000, 1_000_000), undefined);
+  } finally {
+    await store.close();
+  }
+});

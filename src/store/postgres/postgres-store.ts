@@ -1,0 +1,61 @@
+/**
+ * The scale-out Store: PostgreSQL through a pg connection pool. Many batchmode processes may
+ * share one database; each applies pending migrations at start-up under an advisory lock, and
+ * workers claim shards with FOR UPDATE SKIP LOCKED (see postgres-shard-repository.ts).
+ */
+import pg from 'pg';
+import { postgresMigrations } from '../migrations/postgres/index.js';
+import type { Store } from '../store.js';
+import { migratePostgres, quoteIdentifier } from './migrate.js';
+import { createPostgresBatchRepository } from './postgres-batch-repository.js';
+import { createPostgresFileRepository } from './postgres-file-repository.js';
+import { createPostgresShardRepository } from './postgres-shard-repository.js';
+import { createPostgresUploadRepository } from './postgres-upload-repository.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Schema holding batchmode's tables, created if missing (default: the server's search_path). */
+  schema?: string;
+  /** Pool size (default 10). */
+  maxConnections?: number;
+}
+
+const INT8_OID = 20;
+
+/** Opens a pool on the database, creating the schema and applying pending migrations. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const { connectionString, schema, maxConnections = 10 } = options;
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(schema)) {
+    throw new Error(`invalid PostgreSQL schema name: ${JSON.stringify(schema)}`);
+  }
+  // BIGINT (times in ms, byte counts, COUNT(*)) as JS numbers, for this pool only: all fit in 2^53.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, (value: string) => Number(value));
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    types,
+    // A startup parameter, so every connection has it before its first query.
+    ...(schema === undefined ? {} : { options: `-c search_path=${quoteIdentifier(schema)}` }),
+  });
+  // An idle client's error (the server went away) must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool, postgresMigrations, schema);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return {
+    files: createPostgresFileRepository(pool),
+    uploads: createPostgresUploadRepository(pool),
+    batches: createPostgresBatchRepository(pool),
+    shards: createPostgresShardRepository(pool),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await pool.end();
+    },
+  };
+}
