@@ -1,47 +1,9 @@
 /** FileRepository on PostgreSQL. */
 import type { Pool } from 'pg';
-import type { FileRecord, FileSource, FileState } from '../../core/file.js';
+import type { FileRecord } from '../../core/file.js';
 import type { FileRepository, ListOptions } from '../store.js';
 import { lockFileId, withTransaction, type Queryable } from './transaction.js';
-
-export interface FileRow {
-  tenant_id: string;
-  id: string;
-  display_name: string;
-  mime_type: string;
-  size_bytes: number;
-  sha256_hex: string;
-  state: string;
-  source: string;
-  blob_key: string;
-  create_time_ms: number;
-  update_time_ms: number;
-  expiration_time_ms: number;
-}
-
-export function fileFromRow(row: FileRow): FileRecord {
-  return {
-    tenantId: row.tenant_id,
-    id: row.id,
-    displayName: row.display_name,
-    mimeType: row.mime_type,
-    sizeBytes: row.size_bytes,
-    sha256Hex: row.sha256_hex,
-    state: row.state as FileState,
-    source: row.source as FileSource,
-    blobKey: row.blob_key,
-    createTimeMs: row.create_time_ms,
-    updateTimeMs: row.update_time_ms,
-    expirationTimeMs: row.expiration_time_ms,
-  };
-}
-
-export function fileToParams(file: FileRecord): unknown[] {
-  return [
-    file.tenantId, file.id, file.displayName, file.mimeType, file.sizeBytes, file.sha256Hex,
-    file.state, file.source, file.blobKey, file.createTimeMs, file.updateTimeMs, file.expirationTimeMs,
-  ];
-}
+import { fileFromRow, fileToParams, type FileRow } from '../row-mapping.js';
 
 /** Inserts a file unless the tenant has one with that id (SQLite's INSERT OR IGNORE). */
 export const INSERT_FILE_SQL = `INSERT INTO files (tenant_id, id, display_name, mime_type, size_bytes,

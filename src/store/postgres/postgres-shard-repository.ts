@@ -23,38 +23,10 @@
  * candidate is locked by other claimers, the next candidate batch is tried.
  */
 import type { Pool } from 'pg';
-import type { ShardRecord } from '../../core/batch.js';
 import type { ShardRepository } from '../store.js';
-import { batchFromRow, type BatchRow } from './postgres-batch-repository.js';
+import { batchFromRow, shardFromRow, type BatchRow, type ShardRow } from '../row-mapping.js';
 import { withTransaction } from './transaction.js';
 
-interface ShardRow {
-  batch_id: string;
-  shard_index: number;
-  first_request: number;
-  request_count: number;
-  byte_start: number;
-  byte_end: number;
-  state: string;
-  succeeded_count: number;
-  failed_count: number;
-}
-
-function shardFromRow(row: ShardRow): ShardRecord {
-  return {
-    batchId: row.batch_id,
-    index: row.shard_index,
-    firstRequest: row.first_request,
-    requestCount: row.request_count,
-    byteStart: row.byte_start,
-    byteEnd: row.byte_end,
-    state: row.state as ShardRecord['state'],
-    succeededCount: row.succeeded_count,
-    failedCount: row.failed_count,
-  };
-}
-
-/** Candidate batches tried per claim when the best one's runnable shards are all being leased. */
 const CANDIDATE_BATCHES = 8;
 
 const PICK_BATCHES_SQL = `SELECT b.id FROM batches b

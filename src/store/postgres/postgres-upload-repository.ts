@@ -1,37 +1,9 @@
 /** UploadSessionRepository on PostgreSQL. */
 import type { Pool } from 'pg';
-import type { UploadSession } from '../../core/upload-session.js';
+import { sessionFromRow, type UploadRow } from '../row-mapping.js';
 import type { UploadSessionRepository } from '../store.js';
 import { insertFile } from './postgres-file-repository.js';
 import { lockFileId, withTransaction } from './transaction.js';
-
-interface UploadRow {
-  upload_id: string;
-  tenant_id: string;
-  file_id: string;
-  display_name: string;
-  mime_type: string;
-  declared_size_bytes: number | null;
-  received_bytes: number;
-  staging_key: string;
-  create_time_ms: number;
-  update_time_ms: number;
-}
-
-function sessionFromRow(row: UploadRow): UploadSession {
-  return {
-    uploadId: row.upload_id,
-    tenantId: row.tenant_id,
-    fileId: row.file_id,
-    displayName: row.display_name,
-    mimeType: row.mime_type,
-    declaredSizeBytes: row.declared_size_bytes ?? undefined,
-    receivedBytes: row.received_bytes,
-    stagingKey: row.staging_key,
-    createTimeMs: row.create_time_ms,
-    updateTimeMs: row.update_time_ms,
-  };
-}
 
 /** Rolls the completing transaction back when the file id was taken meanwhile. */
 class FileIdTaken extends Error {}

@@ -1,94 +1,18 @@
 /** BatchRepository on SQLite. */
 import type { Database } from 'better-sqlite3';
-import type { BatchKind, BatchInputKind, BatchRecord, BatchState, ShardRecord } from '../../core/batch.js';
-import type { RpcStatus } from '../../core/gemini-types.js';
+import type { BatchRecord, ShardRecord } from '../../core/batch.js';
 import type { FileRecord } from '../../core/file.js';
-import { emptyUsage, type TokenUsage } from '../../core/usage.js';
+import { emptyUsage } from '../../core/usage.js';
 
-const USAGE_FIELDS = ['promptTokenCount', 'candidatesTokenCount', 'thoughtsTokenCount', 'cachedContentTokenCount', 'totalTokenCount'] as const;
-type UsageField = (typeof USAGE_FIELDS)[number];
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
-import { INSERT_FILE_SQL, fileToParams } from './sqlite-file-repository.js';
+import { fileToParams } from '../row-mapping.js';
+import { INSERT_FILE_SQL } from './sqlite-file-repository.js';
+import { batchFromRow, batchUpdateValues, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
-interface BatchRow {
-  id: string;
-  tenant_id: string;
-  kind: string;
-  model: string;
-  display_name: string;
-  state: string;
-  priority: number;
-  input_kind: string;
-  input_file_id: string | null;
-  input_blob_key: string;
-  request_count: number;
-  succeeded_count: number;
-  failed_count: number;
-  results_blob_key: string | null;
-  output_file_id: string | null;
-  webhook_config: string | null;
-  error: string | null;
-  create_time_ms: number;
-  update_time_ms: number;
-  start_time_ms: number | null;
-  end_time_ms: number | null;
-  deadline_ms: number;
-  idempotency_key: string | null;
-  request_hash: string | null;
-  usage: string | null;
-}
-
-export function batchFromRow(row: BatchRow): BatchRecord {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    kind: row.kind as BatchKind,
-    model: row.model,
-    displayName: row.display_name,
-    state: row.state as BatchState,
-    priority: row.priority,
-    inputKind: row.input_kind as BatchInputKind,
-    inputFileId: row.input_file_id ?? undefined,
-    inputBlobKey: row.input_blob_key,
-    requestCount: row.request_count,
-    succeededCount: row.succeeded_count,
-    failedCount: row.failed_count,
-    resultsBlobKey: row.results_blob_key ?? undefined,
-    outputFileId: row.output_file_id ?? undefined,
-    webhookConfig: row.webhook_config === null ? undefined : (JSON.parse(row.webhook_config) as unknown),
-    error: row.error === null ? undefined : (JSON.parse(row.error) as RpcStatus),
-    createTimeMs: row.create_time_ms,
-    updateTimeMs: row.update_time_ms,
-    startTimeMs: row.start_time_ms ?? undefined,
-    endTimeMs: row.end_time_ms ?? undefined,
-    deadlineMs: row.deadline_ms,
-    idempotencyKey: row.idempotency_key ?? undefined,
-    requestHash: row.request_hash ?? undefined,
-    usage: row.usage === null ? undefined : (JSON.parse(row.usage) as TokenUsage),
-  };
-}
-
-const UPDATABLE: Record<keyof BatchStateUpdate, string> = {
-  succeededCount: 'succeeded_count',
-  failedCount: 'failed_count',
-  resultsBlobKey: 'results_blob_key',
-  outputFileId: 'output_file_id',
-  error: 'error',
-  startTimeMs: 'start_time_ms',
-  endTimeMs: 'end_time_ms',
-  usage: 'usage',
-};
-
+/** `, column = ?` for each field given. */
 function updateColumns(fields: BatchStateUpdate): { sql: string; values: unknown[] } {
-  const parts: string[] = [];
-  const values: unknown[] = [];
-  for (const [name, column] of Object.entries(UPDATABLE) as [keyof BatchStateUpdate, string][]) {
-    if (!(name in fields)) continue;
-    const value = fields[name];
-    parts.push(`${column} = ?`);
-    values.push(name === 'error' || name === 'usage' ? (value === undefined ? null : JSON.stringify(value)) : (value ?? null));
-  }
-  return { sql: parts.map((part) => `, ${part}`).join(''), values };
+  const { columns, values } = batchUpdateValues(fields);
+  return { sql: columns.map((column) => `, ${column} = ?`).join(''), values };
 }
 
 export function createSqliteBatchRepository(db: Database): BatchRepository {

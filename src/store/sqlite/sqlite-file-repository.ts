@@ -1,46 +1,8 @@
 /** FileRepository on SQLite. Rows are snake_case; they become camelCase records only here. */
 import type { Database } from 'better-sqlite3';
-import type { FileRecord, FileSource, FileState } from '../../core/file.js';
 import type { FileRepository, ListOptions } from '../store.js';
-
-interface FileRow {
-  tenant_id: string;
-  id: string;
-  display_name: string;
-  mime_type: string;
-  size_bytes: number;
-  sha256_hex: string;
-  state: string;
-  source: string;
-  blob_key: string;
-  create_time_ms: number;
-  update_time_ms: number;
-  expiration_time_ms: number;
-}
-
-export function fileFromRow(row: FileRow): FileRecord {
-  return {
-    tenantId: row.tenant_id,
-    id: row.id,
-    displayName: row.display_name,
-    mimeType: row.mime_type,
-    sizeBytes: row.size_bytes,
-    sha256Hex: row.sha256_hex,
-    state: row.state as FileState,
-    source: row.source as FileSource,
-    blobKey: row.blob_key,
-    createTimeMs: row.create_time_ms,
-    updateTimeMs: row.update_time_ms,
-    expirationTimeMs: row.expiration_time_ms,
-  };
-}
-
-export function fileToParams(file: FileRecord): unknown[] {
-  return [
-    file.tenantId, file.id, file.displayName, file.mimeType, file.sizeBytes, file.sha256Hex,
-    file.state, file.source, file.blobKey, file.createTimeMs, file.updateTimeMs, file.expirationTimeMs,
-  ];
-}
+import type { FileRecord } from '../../core/file.js';
+import { fileFromRow, fileToParams, type FileRow } from '../row-mapping.js';
 
 export const INSERT_FILE_SQL = `INSERT OR IGNORE INTO files (tenant_id, id, display_name, mime_type, size_bytes,
   sha256_hex, state, source, blob_key, create_time_ms, update_time_ms, expiration_time_ms)

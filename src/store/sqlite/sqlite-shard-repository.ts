@@ -5,35 +5,8 @@
  * fewest shards in flight (fair sharing), then the older batch, then shard order.
  */
 import type { Database } from 'better-sqlite3';
-import type { ShardRecord } from '../../core/batch.js';
 import type { ShardRepository } from '../store.js';
-import { batchFromRow } from './sqlite-batch-repository.js';
-
-interface ShardRow {
-  batch_id: string;
-  shard_index: number;
-  first_request: number;
-  request_count: number;
-  byte_start: number;
-  byte_end: number;
-  state: string;
-  succeeded_count: number;
-  failed_count: number;
-}
-
-function shardFromRow(row: ShardRow): ShardRecord {
-  return {
-    batchId: row.batch_id,
-    index: row.shard_index,
-    firstRequest: row.first_request,
-    requestCount: row.request_count,
-    byteStart: row.byte_start,
-    byteEnd: row.byte_end,
-    state: row.state as ShardRecord['state'],
-    succeededCount: row.succeeded_count,
-    failedCount: row.failed_count,
-  };
-}
+import { batchFromRow, shardFromRow, type ShardRow } from '../row-mapping.js';
 
 export function createSqliteShardRepository(db: Database): ShardRepository {
   // Two steps, so the cost grows with the number of active batches, not of shards: first the

@@ -2,36 +2,10 @@
 import type { Database } from 'better-sqlite3';
 import type { FileRecord } from '../../core/file.js';
 import type { UploadSession } from '../../core/upload-session.js';
+import { sessionFromRow, type UploadRow } from '../row-mapping.js';
 import type { UploadSessionRepository } from '../store.js';
-import { INSERT_FILE_SQL, fileToParams } from './sqlite-file-repository.js';
-
-interface UploadRow {
-  upload_id: string;
-  tenant_id: string;
-  file_id: string;
-  display_name: string;
-  mime_type: string;
-  declared_size_bytes: number | null;
-  received_bytes: number;
-  staging_key: string;
-  create_time_ms: number;
-  update_time_ms: number;
-}
-
-function sessionFromRow(row: UploadRow): UploadSession {
-  return {
-    uploadId: row.upload_id,
-    tenantId: row.tenant_id,
-    fileId: row.file_id,
-    displayName: row.display_name,
-    mimeType: row.mime_type,
-    declaredSizeBytes: row.declared_size_bytes ?? undefined,
-    receivedBytes: row.received_bytes,
-    stagingKey: row.staging_key,
-    createTimeMs: row.create_time_ms,
-    updateTimeMs: row.update_time_ms,
-  };
-}
+import { fileToParams } from '../row-mapping.js';
+import { INSERT_FILE_SQL } from './sqlite-file-repository.js';
 
 export function createSqliteUploadRepository(db: Database): UploadSessionRepository {
   const insert = db.prepare(`INSERT OR IGNORE INTO upload_sessions (upload_id, tenant_id, file_id, display_name,
