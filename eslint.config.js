@@ -2,16 +2,19 @@
 // direction of docs/architecture.md, enforced with no-restricted-imports per folder.
 import tseslint from 'typescript-eslint';
 
+/** The composition root: only the CLI and the root itself may import these. */
+const root = ['**/main.js', '**/config.js', '**/worker-main.js', '**/worker-runtime.js', '**/open-storage.js', '**/compose-registry.js'];
+
 /** Folders each folder must not import from (relative-path patterns). */
 const layers = {
-  'src/lib/**': ['**/core/**', '**/store/**', '**/files/**', '**/api/**', '**/auth/**', '**/queue/**', '**/backends/**', '**/cli/**', '**/main.js', '**/config.js'],
-  'src/core/**': ['**/store/**', '**/files/**', '**/api/**', '**/auth/**', '**/queue/**', '**/backends/**', '**/cli/**', '**/main.js', '**/config.js'],
-  'src/store/**': ['**/files/**', '**/api/**', '**/auth/**', '**/queue/**', '**/backends/**', '**/cli/**', '**/main.js', '**/config.js'],
-  'src/backends/**': ['**/store/**', '**/files/**', '**/api/**', '**/queue/**', '**/cli/**', '**/main.js', '**/config.js'],
-  'src/files/**': ['**/api/**', '**/queue/**', '**/backends/**', '**/cli/**', '**/main.js', '**/config.js'],
-  'src/queue/**': ['**/api/**', '**/cli/**', '**/main.js', '**/config.js'],
-  'src/auth/**': ['**/store/**', '**/files/**', '**/api/**', '**/queue/**', '**/backends/**', '**/cli/**', '**/main.js', '**/config.js'],
-  'src/api/**': ['**/backends/**', '**/cli/**', '**/main.js', '**/config.js', '**/store/sqlite/**', '**/store/postgres/**', '**/store/local/**', '**/store/s3/**'],
+  'src/lib/**': ['**/core/**', '**/store/**', '**/files/**', '**/api/**', '**/auth/**', '**/queue/**', '**/backends/**', '**/cli/**', ...root],
+  'src/core/**': ['**/store/**', '**/files/**', '**/api/**', '**/auth/**', '**/queue/**', '**/backends/**', '**/cli/**', ...root],
+  'src/store/**': ['**/files/**', '**/api/**', '**/auth/**', '**/queue/**', '**/backends/**', '**/cli/**', ...root],
+  'src/backends/**': ['**/store/**', '**/files/**', '**/api/**', '**/queue/**', '**/cli/**', ...root],
+  'src/files/**': ['**/api/**', '**/queue/**', '**/backends/**', '**/cli/**', ...root],
+  'src/queue/**': ['**/api/**', '**/cli/**', ...root],
+  'src/auth/**': ['**/store/**', '**/files/**', '**/api/**', '**/queue/**', '**/backends/**', '**/cli/**', ...root],
+  'src/api/**': ['**/backends/**', '**/cli/**', ...root, '**/store/sqlite/**', '**/store/postgres/**', '**/store/local/**', '**/store/s3/**'],
 };
 
 export default tseslint.config(

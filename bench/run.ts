@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { inlineLatencyFigure } from './inline-latency.js';
 import { memoryFigure } from './memory.js';
 import { saturationFigure } from './saturation.js';
+import { scaleOutFigure } from './scale-out.js';
 import { FIGURE_IDS, type Figure, type FigureId } from './support/figure.js';
 import { createLog, withTopic } from './support/log.js';
 import { describeMachine } from './support/machine.js';
@@ -21,7 +22,7 @@ import { describeSource } from './support/source-state.js';
 import { throughputFigure } from './throughput.js';
 import { uploadFigure } from './upload.js';
 
-const FIGURES: readonly Figure[] = [throughputFigure, saturationFigure, memoryFigure, inlineLatencyFigure, uploadFigure];
+const FIGURES: readonly Figure[] = [throughputFigure, saturationFigure, memoryFigure, inlineLatencyFigure, uploadFigure, scaleOutFigure];
 
 function selectFigures(args: readonly string[]): Figure[] {
   const unknown = args.filter((arg) => !(FIGURE_IDS as readonly string[]).includes(arg));

@@ -16,6 +16,20 @@ const SETTINGS = {
   host: { env: 'BATCHMODE_HOST', flag: '--host', help: 'address to listen on (default 127.0.0.1)', schema: z.string().min(1).default('127.0.0.1') },
   port: { env: 'BATCHMODE_PORT', flag: '--port', help: 'port to listen on, 0 for any free port (default 8080)', schema: z.coerce.number().int().min(0).max(65535).default(8080) },
   dataDir: { env: 'BATCHMODE_DATA_DIR', flag: '--data-dir', help: 'database, file bytes and generated key (default ./batchmode-data)', schema: z.string().min(1).default('./batchmode-data') },
+  /** Scale-out: PostgreSQL in place of the data directory's SQLite file. */
+  databaseUrl: {
+    env: 'BATCHMODE_DATABASE_URL', flag: '--database-url', help: 'PostgreSQL URL (postgres://…): metadata and shard queue shared by many processes (default: SQLite in the data directory)',
+    schema: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  },
+  databaseSchema: {
+    env: 'BATCHMODE_DATABASE_SCHEMA', flag: '--database-schema', help: "PostgreSQL schema for batchmode's tables, created if missing (default: the server's search_path)",
+    schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'must be a plain SQL identifier').optional(),
+  },
+  /** Scale-out: an S3-compatible bucket in place of the data directory's blobs/ folder. */
+  blobUrl: {
+    env: 'BATCHMODE_BLOB_URL', flag: '--blob-url', help: 's3://bucket/prefix for file bytes; endpoint and credentials from the AWS_* env vars (default: the data directory)',
+    schema: z.string().regex(/^s3:\/\/[^/]{3,}/, 'must look like s3://bucket/prefix').optional(),
+  },
   publicUrl: {
     env: 'BATCHMODE_PUBLIC_URL', flag: '--public-url', help: 'the URL clients reach this server at, used in upload URLs and file uris',
     schema: z.url({ protocol: /^https?$/ }).optional(),
@@ -114,6 +128,8 @@ export type SettingName = keyof Settings;
 export type Config = Readonly<{ [K in SettingName]: z.output<Settings[K]['schema']> }> & {
   /** The model routes of the config file, if one was given. */
   readonly models: readonly ModelConfig[] | undefined;
+  /** The AWS_* variables (endpoint, region, credentials) for an s3:// blob URL. */
+  readonly awsEnv: Readonly<Record<string, string>>;
 };
 /** Values given on the command line, by setting name (commander gives strings). */
 export type ConfigFlags = Partial<Record<SettingName, string | number | undefined>>;
@@ -146,6 +162,9 @@ export function loadConfig(
   values.dataDir = resolve(values.dataDir as string);
   const file = values.configFile as string | undefined;
   values.models = file === undefined ? undefined : loadModelConfig(resolve(file), env);
+  values.awsEnv = Object.freeze(Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('AWS_') && entry[1] !== undefined),
+  ));
   return Object.freeze(values) as Config;
 }
 

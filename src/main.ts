@@ -1,38 +1,35 @@
 /**
- * The composition root: the only place concrete implementations are chosen. It opens the
- * store and blob store of the data directory, wires the services and routes, and starts the
- * HTTP server.
+ * The composition root of `batchmode serve`: opens the storage (open-storage.ts), wires the
+ * services and routes, starts the HTTP server and, unless `--workers=false`, this process's
+ * batch workers (worker-runtime.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { hostname } from 'node:os';
 import { createApp } from './api/app.js';
 import { batchesRoutes } from './api/batches-routes.js';
 import { filesRoutes } from './api/files-routes.js';
 import { healthRoutes } from './api/health-routes.js';
 import { modelsRoutes } from './api/models-routes.js';
 import { uploadRoutes } from './api/upload-routes.js';
+import { workersRoutes } from './api/workers-routes.js';
 import type { BackendRegistry } from './backends/registry.js';
 import { composeRegistry } from './compose-registry.js';
 import { loadOrCreateKey } from './auth/key-file.js';
 import { createKeyRing } from './auth/key-ring.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { createFileService } from './files/file-service.js';
 import { createUploadService } from './files/upload-service.js';
 import { systemClock } from './lib/clock.js';
 import { randomId } from './lib/ids.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { lockDataDir } from './store/local/data-dir-lock.js';
-import { createLocalBlobStore, localBlobRoot } from './store/local/local-blob-store.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { createBatchService } from './queue/batch-service.js';
 import { abortableSleep } from './queue/call-backend.js';
 import { createFileResolver } from './queue/file-resolver.js';
 import { createInteractiveService } from './queue/interactive-service.js';
-import { DEFAULT_RETRY_POLICY } from './queue/retry-policy.js';
+import { createWorkerDirectory } from './queue/worker-directory.js';
+import { openStorage } from './open-storage.js';
+import { createWorkerRuntime, heartbeatIntervalMs } from './worker-runtime.js';
 import { createBatchSubmitter } from './queue/submit-batch.js';
-import { createWorkerPool } from './queue/worker-pool.js';
 
 const HOUR_MS = 3_600_000;
 const SWEEP_INTERVAL_MS = 60_000;
@@ -40,8 +37,6 @@ const SWEEP_INTERVAL_MS = 60_000;
 const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
 /** Gemini's limit on an inline batch create request. */
 const MAX_INLINE_BATCH_BYTES = 20 * 1024 * 1024;
-const WORKER_POLL_MS = 250;
-const PROGRESS_INTERVAL_MS = 500;
 
 export interface RunningServer {
   /** Base URL the server listens on, e.g. http://127.0.0.1:8080 */
@@ -51,6 +46,8 @@ export interface RunningServer {
   registry: BackendRegistry;
   /** One line per model route, for the start-up banner. */
   routes: string[];
+  /** Where metadata and file bytes live, for the start-up banner. */
+  storage: string;
   /** The API keys in force, and whether one was just generated for this data directory. */
   apiKeys: readonly string[];
   generatedKey: string | undefined;
@@ -59,12 +56,11 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger({ level: config.logLevel })): Promise<RunningServer> {
-  const unlock = lockDataDir(config.dataDir);
-  const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));
-  // Holding the lock, every lease in this store belonged to a process that is gone.
-  const released = await store.shards.releaseEveryLease();
-  if (released > 0) logger.info('resuming shards of a previous run', { shards: released });
-  const blobs = createLocalBlobStore(localBlobRoot(config.dataDir));
+  if (config.databaseUrl !== undefined && config.apiKeys.length === 0) {
+    throw new ConfigError('--api-keys / BATCHMODE_API_KEYS is required with --database-url: every API process must accept the same keys.');
+  }
+  const storage = await openStorage(config, logger);
+  const { store, blobs } = storage;
   let generatedKey: string | undefined;
   let apiKeys = config.apiKeys;
   if (apiKeys.length === 0) {
@@ -82,18 +78,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const uploads = createUploadService(fileDeps);
   const composed = composeRegistry(config);
   const { registry } = composed;
-  const workers = createWorkerPool({
-    store, blobs, registry, clock: systemClock, logger,
-    owner: `${hostname()}:${process.pid}:${randomId(6)}`,
-    leaseMs: config.leaseSeconds * 1000,
-    progressIntervalMs: PROGRESS_INTERVAL_MS,
-    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.maxAttempts },
-    sleep: abortableSleep,
-    fileRetentionMs: fileDeps.fileRetentionMs,
-    concurrency: config.workerConcurrency,
-    maxActiveShards: 4,
-    pollMs: WORKER_POLL_MS,
-  });
+  const runtime = createWorkerRuntime({ config, store, blobs, registry, logger, role: 'serve' });
+  const workers = runtime.pool;
+  const directory = createWorkerDirectory({ store, clock: systemClock, heartbeatIntervalMs: heartbeatIntervalMs(config) });
   const submit = createBatchSubmitter({
     store, blobs, registry, clock: systemClock, randomId, shardSize: config.shardSize,
     completionWindowMs: config.completionWindowHours * HOUR_MS,
@@ -101,6 +88,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const batches = createBatchService({
     store, blobs, clock: systemClock, submit, notify: workers, sleep: abortableSleep,
     pricingOf: (model) => registry.resolve(model)?.pricing,
+    anyWorkerAlive: () => directory.anyAlive(),
     ...(config.workers ? { workers: workers.status } : {}),
   });
   const routes = [
@@ -108,6 +96,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...uploadRoutes({ uploads, keys, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...filesRoutes({ files, uploads, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...batchesRoutes({ batches, maxInlineBytes: MAX_INLINE_BATCH_BYTES, stateNames: config.stateNames }),
+    ...workersRoutes({ directory }),
     ...modelsRoutes({
       models: createInteractiveService(registry, (tenantId) => createFileResolver(store, blobs, tenantId, () => systemClock.now())),
       maxJsonBodyBytes: MAX_JSON_BODY_BYTES,
@@ -129,7 +118,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   sweep();
 
   await listen(server, config.port, config.host);
-  if (config.workers) workers.start();
+  if (config.workers) await runtime.start();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -140,12 +129,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     generatedKey,
     registry,
     routes: composed.describe(),
+    storage: storage.description,
     async close() {
       clearInterval(sweeper);
-      await Promise.all([closeServer(server, config.shutdownGraceSeconds * 1000), workers.stop(config.shutdownGraceSeconds * 1000)]);
-      await store.close();
+      const graceMs = config.shutdownGraceSeconds * 1000;
+      await Promise.all([closeServer(server, graceMs), config.workers ? runtime.stop(graceMs) : Promise.resolve()]);
+      await storage.close();
       await composed.close();
-      unlock();
     },
   };
 }

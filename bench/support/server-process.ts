@@ -30,6 +30,8 @@ export interface StartServerOptions {
   dataDir?: string;
   /** Run the server under `--cpu-prof`, writing its profile into this directory on exit. */
   cpuProfileDir?: string | undefined;
+  /** `serve` (default) or `worker` (workers only: no URL; ready when it prints "running"). */
+  command?: 'serve' | 'worker';
 }
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -40,6 +42,8 @@ const OUTPUT_TAIL_CHARS = 16_384;
 export async function startBenchServer(options: StartServerOptions): Promise<BenchServer> {
   const { scope } = options;
   const dataDir = options.dataDir ?? scope.tempDir('data');
+  const command = options.command ?? 'serve';
+  const ready = command === 'serve' ? /listening on (http:\/\/\S+)/ : /batchmode worker (\S+) running/;
   const nodeArgs: string[] = [];
   if (options.cpuProfileDir) {
     mkdirSync(options.cpuProfileDir, { recursive: true });
@@ -47,7 +51,7 @@ export async function startBenchServer(options: StartServerOptions): Promise<Ben
   }
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(projectRoot, 'bin/batchmode.js'), 'serve', '--port', '0', '--data-dir', dataDir],
+    [...nodeArgs, join(projectRoot, 'bin/batchmode.js'), command, ...(command === 'serve' ? ['--port', '0'] : []), '--data-dir', dataDir],
     {
       cwd: projectRoot,
       env: {
@@ -81,11 +85,11 @@ export async function startBenchServer(options: StartServerOptions): Promise<Ben
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
     const check = (): void => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = ready.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         child.stdout.off('data', check);
-        resolveUrl(match[1]);
+        resolveUrl(command === 'serve' ? match[1] : '');
       }
     };
     child.stdout.on('data', check);

@@ -21,6 +21,13 @@ export interface BenchSettings {
   /** Size of the upload figure's file in MiB, and the trials of each side. */
   uploadMib: number;
   uploadTrials: number;
+  /** The scale-out figure: requests, simulated latency, per-worker concurrency, shard size. */
+  scaleRequests: number;
+  scaleLatencyMs: number;
+  scaleConcurrency: number;
+  scaleShardSize: number;
+  /** PostgreSQL for the scale-out figure (a fresh schema per run, dropped after). */
+  databaseUrl: string;
   /** Where BENCHMARKS.md goes. */
   outputPath: string;
   /** When set, servers run under --cpu-prof and write profiles here (one folder per figure). */
@@ -41,6 +48,10 @@ const NUMBERS = {
   BENCH_INLINE_WARMUP: 20,
   BENCH_UPLOAD_MB: 1024,
   BENCH_UPLOAD_TRIALS: 3,
+  BENCH_SCALE_REQUESTS: 12_000,
+  BENCH_SCALE_LATENCY_MS: 100,
+  BENCH_SCALE_CONCURRENCY: 32,
+  BENCH_SCALE_SHARD_SIZE: 100,
 } as const;
 
 export function loadBenchSettings(env: Readonly<Record<string, string | undefined>>, projectRoot: string): BenchSettings {
@@ -73,6 +84,11 @@ export function loadBenchSettings(env: Readonly<Record<string, string | undefine
     inlineWarmup: Math.round(number('BENCH_INLINE_WARMUP')),
     uploadMib: number('BENCH_UPLOAD_MB'),
     uploadTrials: Math.round(number('BENCH_UPLOAD_TRIALS')),
+    scaleRequests: Math.round(number('BENCH_SCALE_REQUESTS')),
+    scaleLatencyMs: number('BENCH_SCALE_LATENCY_MS'),
+    scaleConcurrency: Math.round(number('BENCH_SCALE_CONCURRENCY')),
+    scaleShardSize: Math.round(number('BENCH_SCALE_SHARD_SIZE')),
+    databaseUrl: text('BENCH_DATABASE_URL') ?? 'postgres://postgres@127.0.0.1:5432/test',
     outputPath: resolve(projectRoot, outputPath ?? 'BENCHMARKS.md'),
     cpuProfileDir: cpuProfileDir === undefined ? undefined : resolve(cpuProfileDir),
     given,

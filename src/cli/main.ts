@@ -4,12 +4,14 @@ import { ConfigError } from '../config.js';
 import { ConfigFileError } from '../config-file.js';
 import { DataDirInUseError } from '../store/local/data-dir-lock.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 const program = new Command('batchmode')
   .description('Self-hosted Gemini API Batch Mode')
   .version('0.1.0')
   .showHelpAfterError();
 registerServeCommand(program);
+registerWorkerCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof DataDirInUseError) {

@@ -1,8 +1,9 @@
-/** `batchmode serve`: the API server on the embedded default (SQLite + local disk). */
+/** `batchmode serve`: the API server (with its own batch workers unless --workers=false). */
 import type { Command } from 'commander';
 import { describeSettings, loadConfig, type ConfigFlags } from '../config.js';
 import { createLogger } from '../lib/logger.js';
 import { startServer } from '../main.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 export function registerServeCommand(program: Command): void {
   const command = program.command('serve').description('Run the batchmode API server (and its batch workers)');
@@ -14,7 +15,7 @@ export function registerServeCommand(program: Command): void {
       const server = await startServer(config, logger);
       const out = process.stdout;
       out.write(`batchmode listening on ${server.url}\n`);
-      out.write(`  data directory: ${config.dataDir}\n`);
+      out.write(`  storage: ${server.storage}\n`);
       if (server.generatedKey) {
         out.write(`  generated API key (stored in ${config.dataDir}/api-key): ${server.generatedKey}\n`);
       } else {
@@ -22,20 +23,6 @@ export function registerServeCommand(program: Command): void {
       }
       for (const route of server.routes) out.write(`  models: ${route}\n`);
       out.write(`  try: GOOGLE_GEMINI_BASE_URL=${server.url} GEMINI_API_KEY=<key> with @google/genai or google-genai\n`);
-      let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) process.exit(130);
-        stopping = true;
-        logger.info('shutting down', { signal });
-        server.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error('shutdown failed', { error });
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
+      stopOnSignals(() => server.close(), logger);
     });
 }

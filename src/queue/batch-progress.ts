@@ -45,6 +45,8 @@ export function describeProgress(input: {
   queuePosition: number;
   workers: WorkerStatus | undefined;
   clock: Clock;
+  /** Whether any worker process is alive (from the store's heartbeats), if known. */
+  workersAlive?: boolean | undefined;
   /** Requests finished per second over a recent window, if known. */
   recentRate: number | undefined;
 }): BatchProgressView {
@@ -61,7 +63,8 @@ export function describeProgress(input: {
   if (!isTerminal(batch.state)) {
     const failure = model?.lastFailure && now - model.lastFailure.atMs < RECENT_FAILURE_MS ? model.lastFailure : undefined;
     const limited = (model?.limiter?.rateLimitedUntilMs ?? 0) > now || failure?.status === 'RESOURCE_EXHAUSTED';
-    if (workers && !workers.isRunning) pendingReason = 'NO_WORKERS';
+    const noWorkers = input.workersAlive === undefined ? workers !== undefined && !workers.isRunning : !input.workersAlive;
+    if (noWorkers) pendingReason = 'NO_WORKERS';
     else if (limited) pendingReason = 'RATE_LIMITED';
     else if (failure) pendingReason = 'BACKEND_UNAVAILABLE';
     else if (batch.state === 'BATCH_STATE_PENDING' || queuePosition > 0) pendingReason = 'QUEUED';

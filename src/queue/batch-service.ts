@@ -58,6 +58,8 @@ export interface BatchServiceDeps {
   pricingOf?: (model: string) => Pricing | undefined;
   /** This process's workers, if it runs any (for progress views). */
   workers?: WorkerStatus;
+  /** Whether any worker process (this one or another) is alive, from the heartbeats. */
+  anyWorkerAlive?: () => Promise<boolean>;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
@@ -161,6 +163,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         batch, succeededCount: current.succeededCount, failedCount: current.failedCount,
         queuePosition: isTerminal(batch.state) ? 0 : await store.batches.queuePosition(batch),
         workers: deps.workers, clock, recentRate,
+        workersAlive: deps.anyWorkerAlive && !isTerminal(batch.state) ? await deps.anyWorkerAlive() : undefined,
       });
     },
 

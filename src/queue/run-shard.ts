@@ -10,8 +10,8 @@
  * Ends: `completed` (every request has a result; the shard is marked done), `stopped` (the
  * `abort` signal fired: cancel or hard shutdown, in-flight calls dropped; or `drain` fired:
  * graceful shutdown, no new requests but the in-flight ones finish; either way the shard is
- * released for another worker), or `lost` (the lease went to another worker; nothing more is
- * written).
+ * released for another worker), or `lost` (the lease went to another worker, or the batch was
+ * cancelled or expired by any process; nothing more is written).
  */
 import type { BackendError } from '../backends/backend.js';
 import type { BackendRegistry, ResolvedModel } from '../backends/registry.js';
@@ -78,22 +78,28 @@ export async function runShard(
   const stop = (): void => local.abort(signal.reason);
   signal.addEventListener('abort', stop, { once: true });
   let lost = false;
+  const loseLease = (): void => {
+    lost = true;
+    local.abort(new Error('lease lost or batch stopped'));
+  };
 
   const renewal = setInterval(() => {
     store.shards.renew(shard.batchId, shard.index, owner, deps.clock.now() + deps.leaseMs).then(
       (held) => {
-        if (!held) {
-          lost = true;
-          local.abort(new Error('lease lost'));
-        }
+        if (!held) loseLease();
       },
       (error: unknown) => deps.logger.warn('lease renewal failed', { batch: shard.batchId, shard: shard.index, error }),
     );
   }, Math.max(50, Math.floor(deps.leaseMs / 3)));
+  // A false answer means the lease is gone or the batch was cancelled or expired, possibly by
+  // another process: stop within one progress interval instead of waiting for the renewal.
   const progress = setInterval(() => {
-    store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed, usage).catch((error: unknown) => {
-      deps.logger.warn('progress update failed', { batch: shard.batchId, error });
-    });
+    store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed, usage).then(
+      (held) => {
+        if (!held) loseLease();
+      },
+      (error: unknown) => deps.logger.warn('progress update failed', { batch: shard.batchId, error }),
+    );
   }, deps.progressIntervalMs);
 
   const output = await blobs.openAppender(outputKey);
@@ -158,7 +164,12 @@ export async function runShard(
     await output.close();
   }
 
-  if (lost) return { end: 'lost', allDone: false };
+  if (lost) {
+    // Gives the shard back if this worker still holds it (its batch was stopped) so the batch
+    // can be finalized now, not when the lease lapses; a no-op if another worker took it.
+    await store.shards.release(shard.batchId, shard.index, owner);
+    return { end: 'lost', allDone: false };
+  }
   if (local.signal.aborted || (drain?.aborted && succeeded + failed < shard.requestCount)) {
     await store.shards.recordProgress(shard.batchId, shard.index, owner, succeeded, failed, usage);
     await store.shards.release(shard.batchId, shard.index, owner);

@@ -141,7 +141,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         logger.debug('shard ended', { batch: claimed.batch.id, shard: claimed.shard.index, end });
         if (allDone) {
           await finalizeOnce(claimed.batch.id);
-        } else if (end === 'stopped' && !shutdown.signal.aborted) {
+        } else if ((end === 'stopped' || end === 'lost') && !shutdown.signal.aborted) {
           await finalizeIfDue();
         }
       })

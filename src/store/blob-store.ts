@@ -12,9 +12,10 @@ export interface ByteRange {
 }
 
 /**
- * An open blob that lines are appended to. `append` resolves once the bytes are handed to the
- * operating system (they survive the process being killed); appends made in the same tick are
- * written together.
+ * An open blob that lines are appended to. `append` resolves only once the bytes are durable
+ * against the process being killed (local disk: handed to the operating system; S3: stored as a
+ * segment object); appends made close together are written together (one write per tick on
+ * local disk, one segment per flush window on S3).
  */
 export interface BlobAppender {
   append(data: string): Promise<void>;

@@ -8,6 +8,7 @@ import type { FileRecord, FileSource, FileState } from '../core/file.js';
 import type { RpcStatus } from '../core/gemini-types.js';
 import type { UploadSession } from '../core/upload-session.js';
 import type { TokenUsage } from '../core/usage.js';
+import type { ShardLease, WorkerRecord } from '../core/worker.js';
 import type { BatchStateUpdate } from './store.js';
 
 /** The token-usage fields summed per batch (JSON keys in the usage columns). */
@@ -188,3 +189,52 @@ export function batchUpdateValues(fields: BatchStateUpdate): { columns: string[]
   }
   return { columns, values };
 }
+
+export interface WorkerRow {
+  id: string;
+  host: string;
+  pid: number;
+  role: string;
+  version: string;
+  concurrency: number;
+  in_flight: number;
+  started_at_ms: number;
+  heartbeat_at_ms: number;
+}
+
+export function workerFromRow(row: WorkerRow): WorkerRecord {
+  return {
+    id: row.id, host: row.host, pid: row.pid, role: row.role === 'worker' ? 'worker' : 'serve', version: row.version,
+    concurrency: row.concurrency, inFlight: row.in_flight, startedAtMs: row.started_at_ms, heartbeatAtMs: row.heartbeat_at_ms,
+  };
+}
+
+/** A worker's columns in insert order (the same in both dialects). */
+export function workerParams(worker: WorkerRecord): (string | number)[] {
+  return [worker.id, worker.host, worker.pid, worker.role, worker.version, worker.concurrency, worker.inFlight, worker.startedAtMs, worker.heartbeatAtMs];
+}
+
+export interface LeaseRow {
+  lease_owner: string;
+  batch_id: string;
+  tenant_id: string;
+  shard_index: number;
+  request_count: number;
+  succeeded_count: number;
+  failed_count: number;
+  lease_expires_ms: number;
+}
+
+export function leaseFromRow(row: LeaseRow): ShardLease {
+  return {
+    owner: row.lease_owner, batchId: row.batch_id, tenantId: row.tenant_id, shardIndex: row.shard_index,
+    requestCount: row.request_count, succeededCount: row.succeeded_count, failedCount: row.failed_count, leaseExpiresMs: row.lease_expires_ms,
+  };
+}
+
+/** Live leases of active batches (both dialects; `$1`/`?` is the current time). */
+export const LEASES_SQL = (now: string): string => `SELECT s.lease_owner, s.batch_id, b.tenant_id, s.shard_index, s.request_count,
+    s.succeeded_count, s.failed_count, s.lease_expires_ms
+  FROM shards s JOIN batches b ON b.id = s.batch_id
+  WHERE s.state = 'running' AND s.lease_expires_ms >= ${now} AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+  ORDER BY s.lease_owner, s.batch_id, s.shard_index`;

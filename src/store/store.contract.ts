@@ -224,5 +224,48 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         const z = await store.batches.getById('z');
         assert.equal(await store.batches.queuePosition(z!), 2, 'behind urgent (higher priority) and x (older); finished batches do not count');
       }));
+
+    test('shards: a stopped batch makes renew and progress fail for its lease holder (any process)', () =>
+      withStore(open, async (store) => {
+        await store.batches.create(makeBatch({ id: 'b' }), makeShards('b', 1));
+        await store.shards.claim('w1', 1_000, 10_000);
+        assert.equal(await store.shards.renew('b', 0, 'w1', 20_000), true);
+        assert.equal(await store.shards.recordProgress('b', 0, 'w1', 1, 0), true);
+        await store.batches.transition('b', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 2_000);
+        assert.equal(await store.shards.renew('b', 0, 'w1', 30_000), false);
+        assert.equal(await store.shards.recordProgress('b', 0, 'w1', 2, 0), false);
+      }));
+
+    test('workers: heartbeat upserts, liveness by time, leases of active batches per owner, prune and remove', () =>
+      withStore(open, async (store) => {
+        const worker = {
+          id: 'host:1:abc', host: 'host', pid: 1, role: 'worker' as const, version: '0.1.0',
+          concurrency: 8, inFlight: 0, startedAtMs: 1_000, heartbeatAtMs: 1_000,
+        };
+        await store.workers.heartbeat(worker);
+        await store.workers.heartbeat({ ...worker, inFlight: 5, heartbeatAtMs: 2_000 });
+        await store.workers.heartbeat({ ...worker, id: 'host:2:def', pid: 2, role: 'serve', heartbeatAtMs: 500 });
+        assert.deepEqual(await store.workers.listAlive(1_500), [{ ...worker, inFlight: 5, heartbeatAtMs: 2_000 }]);
+        assert.equal((await store.workers.listAlive(0)).length, 2);
+
+        await store.batches.create(makeBatch({ id: 'b1', tenantId: 't1' }), makeShards('b1', 2));
+        await store.batches.create(makeBatch({ id: 'b2', tenantId: 't2' }), makeShards('b2', 1));
+        await store.shards.claim(worker.id, 2_000, 60_000);
+        await store.shards.claim(worker.id, 2_000, 60_000);
+        await store.shards.claim('host:2:def', 2_000, 3_000);
+        await store.shards.recordProgress('b1', 0, worker.id, 3, 1);
+        const leases = await store.workers.listLeases(10_000);
+        assert.deepEqual(leases.map((lease) => [lease.owner, lease.batchId, lease.shardIndex, lease.tenantId]), [
+          [worker.id, 'b1', 0, 't1'],
+          [worker.id, 'b2', 0, 't2'],
+        ], 'the lapsed lease of host:2 is not listed');
+        assert.deepEqual([leases[0]?.succeededCount, leases[0]?.failedCount, leases[0]?.requestCount, leases[0]?.leaseExpiresMs], [3, 1, 2, 60_000]);
+        await store.batches.transition('b2', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 3_000);
+        assert.deepEqual((await store.workers.listLeases(10_000)).map((lease) => lease.batchId), ['b1'], 'a cancelled batch holds nothing');
+
+        assert.equal(await store.workers.prune(1_000), 1);
+        await store.workers.remove(worker.id);
+        assert.deepEqual(await store.workers.listAlive(0), []);
+      }));
   });
 }

@@ -8,6 +8,7 @@ import type { BatchRecord, BatchState, ShardRecord } from '../core/batch.js';
 import type { FileRecord } from '../core/file.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
+import type { ShardLease, WorkerRecord } from '../core/worker.js';
 
 /** Keyset position in a list ordered newest first: the last item of the previous page. */
 export interface ListCursor {
@@ -120,9 +121,12 @@ export interface ShardRepository {
    * running one whose lease lapsed, of an active batch; higher priority first, then older.
    */
   claim(owner: string, nowMs: number, leaseUntilMs: number): Promise<ClaimedShard | undefined>;
-  /** Extends the lease while the owner still holds it; resolves false if it was lost. */
+  /**
+   * Extends the lease while the owner still holds it and the batch is still active; resolves
+   * false if the lease was lost or the batch was cancelled or expired (by any process).
+   */
   renew(batchId: string, index: number, owner: string, leaseUntilMs: number): Promise<boolean>;
-  /** Saves the shard's counts so far (progress), while the owner holds it. */
+  /** Saves the shard's counts so far (progress); resolves false, as `renew`, when it should stop. */
   recordProgress(batchId: string, index: number, owner: string, succeeded: number, failed: number, usage?: TokenUsage): Promise<boolean>;
   /**
    * Marks the shard done with its final counts. Resolves `allDone` when it was the batch's last
@@ -144,11 +148,29 @@ export interface ShardRepository {
   hasLiveLease(batchId: string, nowMs: number): Promise<boolean>;
 }
 
+/**
+ * Worker liveness: each worker process upserts its row every few seconds; a row whose
+ * heartbeat is older than a few intervals belongs to a process that died or hangs.
+ */
+export interface WorkerRepository {
+  /** Inserts or replaces the worker's row. */
+  heartbeat(worker: WorkerRecord): Promise<void>;
+  /** Removes the worker's row (clean shutdown). */
+  remove(id: string): Promise<void>;
+  /** Workers whose last heartbeat is at or after `sinceMs`, by id. */
+  listAlive(sinceMs: number): Promise<WorkerRecord[]>;
+  /** Removes rows whose last heartbeat is before `beforeMs`; resolves how many. */
+  prune(beforeMs: number): Promise<number>;
+  /** Unexpired shard leases of active batches, by owner, batch and shard. */
+  listLeases(nowMs: number): Promise<ShardLease[]>;
+}
+
 export interface Store {
   readonly files: FileRepository;
   readonly uploads: UploadSessionRepository;
   readonly batches: BatchRepository;
   readonly shards: ShardRepository;
+  readonly workers: WorkerRepository;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pollUntil } from '../support/poll.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { DEPLOYMENTS, type RunningDeployment } from '../support/deployments.js';
 
 const KEY_A = 'batch-tenant-a';
 const KEY_B = 'batch-tenant-b';
@@ -33,8 +33,8 @@ async function rejectsWith(promise: Promise<unknown>, status: number, rpcStatus:
   });
 }
 
-describe('Batch Mode through @google/genai (cookbook flow)', () => {
-  let server: ServerProcess;
+for (const deployment of DEPLOYMENTS) describe(`Batch Mode through @google/genai (cookbook flow) — ${deployment.name}`, () => {
+  let server: RunningDeployment;
   let ai: GoogleGenAI;
   let aiB: GoogleGenAI;
   const work = mkdtempSync(join(tmpdir(), 'batchmode-batches-'));
@@ -50,7 +50,7 @@ describe('Batch Mode through @google/genai (cookbook flow)', () => {
   };
 
   before(async () => {
-    server = await startServerProcess({
+    server = await deployment.start({
       env: {
         BATCHMODE_API_KEYS: `${KEY_A},${KEY_B}`, BATCHMODE_SIM_LATENCY_MS: '20', BATCHMODE_WORKER_CONCURRENCY: '8', BATCHMODE_SHARD_SIZE: '25',
         BATCHMODE_MAX_ATTEMPTS: '2',

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { DEPLOYMENTS, type RunningDeployment } from '../support/deployments.js';
 
 const KEY_A = 'tenant-a-key';
 const KEY_B = 'tenant-b-key';
@@ -30,14 +30,14 @@ async function rejectsWith(promise: Promise<unknown>, status: number, rpcStatus:
 
 const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-describe('Files API through @google/genai', () => {
-  let server: ServerProcess;
+for (const deployment of DEPLOYMENTS) describe(`Files API through @google/genai — ${deployment.name}`, () => {
+  let server: RunningDeployment;
   let ai: GoogleGenAI;
   let aiB: GoogleGenAI;
   const work = mkdtempSync(join(tmpdir(), 'batchmode-sdk-'));
 
   before(async () => {
-    server = await startServerProcess({ env: { BATCHMODE_API_KEYS: `${KEY_A},${KEY_B}` } });
+    server = await deployment.start({ env: { BATCHMODE_API_KEYS: `${KEY_A},${KEY_B}` } });
     ai = new GoogleGenAI({ apiKey: KEY_A, httpOptions: { baseUrl: server.url } });
     aiB = new GoogleGenAI({ apiKey: KEY_B, httpOptions: { baseUrl: server.url } });
   });

@@ -1,6 +1,6 @@
 /**
- * Starts `batchmode serve` as a child process (real HTTP between processes) on a free port
- * with a fresh data directory, and stops it after the test.
+ * Starts `batchmode serve` (or `batchmode worker`) as a child process (real HTTP between
+ * processes) on a free port with a fresh data directory, and stops it after the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface ServerProcess {
+  /** The API's base URL (empty for a worker process). */
   url: string;
   dataDir: string;
   child: ChildProcess;
@@ -21,12 +22,21 @@ export interface ServerProcess {
 
 const projectRoot = resolve(import.meta.dirname, '../..');
 
-export async function startServerProcess(options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  env?: Record<string, string>;
+  dataDir?: string;
+  /** `serve` (default) or `worker`. */
+  command?: 'serve' | 'worker';
+}
+
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'batchmode-e2e-'));
+  const command = options.command ?? 'serve';
+  const ready = command === 'serve' ? /listening on (http:\/\/\S+)/ : /batchmode worker (\S+) running/;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir],
+    ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), command, ...(command === 'serve' ? ['--port', '0'] : []), '--data-dir', dataDir],
     {
       cwd: projectRoot,
       env: { ...process.env, BATCHMODE_LOG_LEVEL: 'warn', ...options.env },
@@ -40,10 +50,10 @@ export async function startServerProcess(options: { env?: Record<string, string>
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
     const check = (): void => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = ready.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
-        resolveUrl(match[1]);
+        resolveUrl(command === 'serve' ? match[1] : '');
       }
     };
     child.stdout?.on('data', check);

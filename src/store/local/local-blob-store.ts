@@ -1,8 +1,11 @@
 /**
  * BlobStore on the local file system, under `<root>/`. Appends go through a write stream with
  * backpressure (`pipeline`), reads are file streams with optional byte ranges, moves are
- * renames within the same file system (atomic).
+ * renames within the same file system (atomic). Copies are hard links (instant); a blob that
+ * shares its inode is given a private copy before it is appended to or truncated, so that a
+ * copy stays an independent snapshot.
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, link, mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -23,12 +26,14 @@ export function createLocalBlobStore(root: string): BlobStore {
     async openAppender(key) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
+      await unshare(path);
       return openLocalAppender(path);
     },
 
     async append(key, source) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
+      await unshare(path);
       await pipeline(source, createWriteStream(path, { flags: 'a' }));
       return (await stat(path)).size;
     },
@@ -52,14 +57,16 @@ export function createLocalBlobStore(root: string): BlobStore {
     },
 
     async truncate(key, sizeBytes) {
-      await truncate(pathOf(key), sizeBytes);
+      const path = pathOf(key);
+      await unshare(path);
+      await truncate(path, sizeBytes);
     },
 
     async copy(fromKey, toKey) {
       const target = pathOf(toKey);
       await mkdir(dirname(target), { recursive: true });
       await rm(target, { force: true });
-      // Blobs are never modified in place once complete, so a hard link is a safe snapshot.
+      // A hard link is a snapshot as long as neither name is changed in place; see unshare.
       await link(pathOf(fromKey), target).catch(() => copyFile(pathOf(fromKey), target));
     },
 
@@ -78,6 +85,15 @@ export function createLocalBlobStore(root: string): BlobStore {
       await rm(pathOf(prefix), { recursive: true, force: true });
     },
   };
+}
+
+/** Gives a hard-linked file its own inode (copy, then rename over), so that changing it leaves the other names alone. */
+async function unshare(path: string): Promise<void> {
+  const stats = await stat(path).catch(() => undefined);
+  if (stats === undefined || stats.nlink < 2) return;
+  const temporary = `${path}.unshare-${randomBytes(6).toString('hex')}`;
+  await copyFile(path, temporary);
+  await rename(temporary, path);
 }
 
 /** Where the local blob store of a data directory lives. */

@@ -75,13 +75,15 @@ export function createPostgresShardRepository(pool: Pool): ShardRepository {
       }),
     renew: async (batchId, index, owner, leaseUntilMs) =>
       (await pool.query(
-        `UPDATE shards SET lease_expires_ms = $1 WHERE batch_id = $2 AND shard_index = $3 AND lease_owner = $4 AND state = 'running'`,
+        `UPDATE shards SET lease_expires_ms = $1 WHERE batch_id = $2 AND shard_index = $3 AND lease_owner = $4 AND state = 'running'
+         AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))`,
         [leaseUntilMs, batchId, index, owner],
       )).rowCount === 1,
     recordProgress: async (batchId, index, owner, succeeded, failed, usage) =>
       (await pool.query(
         `UPDATE shards SET succeeded_count = $1, failed_count = $2, usage = $3
-         WHERE batch_id = $4 AND shard_index = $5 AND lease_owner = $6 AND state = 'running'`,
+         WHERE batch_id = $4 AND shard_index = $5 AND lease_owner = $6 AND state = 'running'
+         AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))`,
         [succeeded, failed, usage ? JSON.stringify(usage) : null, batchId, index, owner],
       )).rowCount === 1,
     complete: async (batchId, index, owner, succeeded, failed, usage) =>

@@ -11,6 +11,7 @@ import { createPostgresBatchRepository } from './postgres-batch-repository.js';
 import { createPostgresFileRepository } from './postgres-file-repository.js';
 import { createPostgresShardRepository } from './postgres-shard-repository.js';
 import { createPostgresUploadRepository } from './postgres-upload-repository.js';
+import { createPostgresWorkerRepository } from './postgres-worker-repository.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -51,6 +52,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     uploads: createPostgresUploadRepository(pool),
     batches: createPostgresBatchRepository(pool),
     shards: createPostgresShardRepository(pool),
+    workers: createPostgresWorkerRepository(pool),
     ping: async () => {
       await pool.query('SELECT 1');
     },

@@ -37,11 +37,13 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
   );
   const batchById = db.prepare('SELECT * FROM batches WHERE id = ?');
   const renew = db.prepare(
-    `UPDATE shards SET lease_expires_ms = ? WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
+    `UPDATE shards SET lease_expires_ms = ? WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'
+       AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))`,
   );
   const progress = db.prepare(
     `UPDATE shards SET succeeded_count = ?, failed_count = ?, usage = ?
-     WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'`,
+     WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'
+       AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))`,
   );
   const finish = db.prepare(
     `UPDATE shards SET state = 'done', succeeded_count = ?, failed_count = ?, usage = ?, lease_owner = NULL, lease_expires_ms = NULL

@@ -13,6 +13,7 @@ import { createSqliteBatchRepository } from './sqlite-batch-repository.js';
 import { createSqliteFileRepository } from './sqlite-file-repository.js';
 import { createSqliteShardRepository } from './sqlite-shard-repository.js';
 import { createSqliteUploadRepository } from './sqlite-upload-repository.js';
+import { createSqliteWorkerRepository } from './sqlite-worker-repository.js';
 
 /** Opens (creating and migrating if needed) the database at `path`; `:memory:` works for tests. */
 export function openSqliteStore(path: string): Store {
@@ -29,6 +30,7 @@ export function openSqliteStore(path: string): Store {
     uploads: createSqliteUploadRepository(db),
     batches: createSqliteBatchRepository(db),
     shards: createSqliteShardRepository(db),
+    workers: createSqliteWorkerRepository(db),
     ping: async () => {
       ping.get();
     },

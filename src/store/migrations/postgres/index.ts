@@ -1,9 +1,11 @@
 /** PostgreSQL migrations in order. Append-only: never edit a released migration, add the next number. */
 import type { Migration } from '../sqlite/index.js';
 import { sql as initial } from './0001-initial.js';
+import { sql as workers } from './0002-workers.js';
 
 export type { Migration };
 
 export const postgresMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'workers', sql: workers },
 ];

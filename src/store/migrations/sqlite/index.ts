@@ -4,6 +4,7 @@ import { sql as batches } from './0002-batches.js';
 import { sql as idempotency } from './0003-idempotency.js';
 import { sql as shardStateIndex } from './0004-shard-state-index.js';
 import { sql as usage } from './0005-usage.js';
+import { sql as workers } from './0006-workers.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 3, name: 'idempotency', sql: idempotency },
   { version: 4, name: 'shard-state-index', sql: shardStateIndex },
   { version: 5, name: 'usage', sql: usage },
+  { version: 6, name: 'workers', sql: workers },
 ];

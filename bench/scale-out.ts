@@ -1,0 +1,97 @@
+/**
+ * Figure 6, scale-out: the same latency-bound batch (simulated latency, a per-worker
+ * concurrency cap) run by 1 worker process and then by 3, each time on a fresh PostgreSQL
+ * schema and a fresh local S3 (s3rver) with one API process that runs no workers. With the cap
+ * binding, the ideal is 3× the rate; the ratio says how much of it the shard queue delivers
+ * across processes.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startLocalS3 } from '../src/store/s3/testing/local-s3.js';
+import { createApiClient, expectAllSucceeded } from './support/api-client.js';
+import type { Figure, FigureContext, FigureResult } from './support/figure.js';
+import { writeRequestFile, type RequestFile } from './support/request-file.js';
+import { startBenchServer } from './support/server-process.js';
+import { formatCount, formatSeconds } from './support/stats.js';
+
+const TITLE = 'Scale-out: 3 worker processes vs 1';
+const GOAL = 2.7;
+const POLL_MS = 100;
+
+interface Run {
+  workers: number;
+  /** Requests per second from the first poll that saw RUNNING to the first that saw SUCCEEDED. */
+  rate: number;
+  runningMs: number;
+  /** Create → SUCCEEDED. */
+  endToEndMs: number;
+}
+
+async function runWith(workers: number, input: RequestFile, context: FigureContext): Promise<Run> {
+  const { scope, log, settings } = context;
+  const schema = `bench_scale_${randomBytes(4).toString('hex')}`;
+  const s3 = await startLocalS3({ bucket: `bench-${randomBytes(4).toString('hex')}` });
+  scope.defer(() => s3.close());
+  scope.defer(async () => {
+    const client = new pg.Client({ connectionString: settings.databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
+  });
+  const env = {
+    ...s3.env,
+    BATCHMODE_DATABASE_URL: settings.databaseUrl,
+    BATCHMODE_DATABASE_SCHEMA: schema,
+    BATCHMODE_BLOB_URL: `s3://${s3.bucket}/bench`,
+    BATCHMODE_WORKER_CONCURRENCY: String(settings.scaleConcurrency),
+    BATCHMODE_SIM_LATENCY_MS: String(settings.scaleLatencyMs),
+    BATCHMODE_SHARD_SIZE: String(settings.scaleShardSize),
+  };
+  const api = await startBenchServer({ scope, env: { ...env, BATCHMODE_WORKERS: 'false' } });
+  const started = [];
+  for (let index = 0; index < workers; index++) started.push(await startBenchServer({ scope, command: 'worker', env }));
+  const client = createApiClient(api.url, api.apiKey);
+  const file = await client.uploadResumable(input.path, { displayName: `scale-${workers}` });
+  const createStarted = performance.now();
+  const created = await client.createFileBatch(file.name, `scale-${workers}`);
+  const waited = await client.waitForBatch(created.name, { intervalMs: POLL_MS, timeoutMs: 10 * 60_000 });
+  expectAllSucceeded(waited.operation, input.requests);
+  const runningAt = waited.firstSeenMs.BATCH_STATE_RUNNING;
+  if (runningAt === undefined) throw new Error('the poller never saw the batch RUNNING');
+  await Promise.all([api.stop(), ...started.map((worker) => worker.stop())]);
+  const runningMs = waited.doneMs - runningAt;
+  const run = { workers, rate: input.requests / (runningMs / 1000), runningMs, endToEndMs: waited.doneMs - createStarted };
+  log(`${workers} worker(s): ${formatCount(run.rate)} req/s (RUNNING → SUCCEEDED ${formatSeconds(runningMs)})`);
+  return run;
+}
+
+export const scaleOutFigure: Figure = {
+  id: 'scale-out',
+  title: TITLE,
+  async run(context): Promise<FigureResult> {
+    const { settings, scope, log } = context;
+    const perWorker = settings.scaleConcurrency / (settings.scaleLatencyMs / 1000);
+    log(`${formatCount(settings.scaleRequests)} requests at ${settings.scaleLatencyMs} ms, ${settings.scaleConcurrency} in flight per worker: ideal ${formatCount(perWorker)} req/s per worker`);
+    const input = await writeRequestFile(join(scope.tempDir('scale-out'), 'requests.jsonl'), settings.scaleRequests);
+    const one = await runWith(1, input, context);
+    const three = await runWith(3, input, context);
+    const ratio = three.rate / one.rate;
+    return {
+      id: 'scale-out',
+      title: TITLE,
+      measured: [
+        `3 workers ${formatCount(three.rate)} req/s (RUNNING → SUCCEEDED ${formatSeconds(three.runningMs)})`,
+        `1 worker ${formatCount(one.rate)} req/s (RUNNING → SUCCEEDED ${formatSeconds(one.runningMs)})`,
+      ],
+      ratio,
+      ratioOf: '3 workers / 1 worker',
+      goal: `≥ ${GOAL}`,
+      met: ratio >= GOAL,
+      details: [
+        `${formatCount(settings.scaleRequests)} requests, BATCHMODE_SIM_LATENCY_MS=${settings.scaleLatencyMs}, BATCHMODE_WORKER_CONCURRENCY=${settings.scaleConcurrency} per worker process (ideal ${formatCount(perWorker)} req/s each), BATCHMODE_SHARD_SIZE=${settings.scaleShardSize}.`,
+        'Each run: a fresh PostgreSQL schema, a fresh s3rver bucket, one `serve --workers=false` API process and N `worker` processes, all from dist/. The time includes finalize (merging the shard logs from S3 into the results file).',
+        `Of the ideal (N × per-worker rate): 1 worker ${(one.rate / perWorker).toFixed(3)}, 3 workers ${(three.rate / (3 * perWorker)).toFixed(3)}. Create → SUCCEEDED: ${formatSeconds(one.endToEndMs)} and ${formatSeconds(three.endToEndMs)}.`,
+      ],
+    };
+  },
+};

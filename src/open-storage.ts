@@ -1,0 +1,87 @@
+/**
+ * Part of the composition root: opens the store and blob store the configuration names.
+ *
+ * - Embedded (no `--database-url`): SQLite in the data directory, under its lock (one server
+ *   process per directory); holding the lock, every shard lease in the file belonged to a dead
+ *   process and is released at once.
+ * - Scale-out (`--database-url`): PostgreSQL shared by many processes; no lock, and leases of
+ *   dead workers lapse on their own.
+ *
+ * File bytes go to `--blob-url` (S3-compatible) when given, else to the data directory.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import type { Logger } from './lib/logger.js';
+import type { BlobStore } from './store/blob-store.js';
+import { lockDataDir } from './store/local/data-dir-lock.js';
+import { createLocalBlobStore, localBlobRoot } from './store/local/local-blob-store.js';
+import { openPostgresStore } from './store/postgres/postgres-store.js';
+import { createS3BlobStore, parseBlobUrl, s3ClientOptionsFromEnv } from './store/s3/s3-blob-store.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface Storage {
+  store: Store;
+  blobs: BlobStore;
+  /** SQLite in a locked data directory: this process is the only one using it. */
+  isEmbedded: boolean;
+  /** One line for the start-up banner. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
+  const { blobs, blobDescription, closeBlobs } = openBlobs(config);
+  if (config.databaseUrl === undefined) {
+    const unlock = lockDataDir(config.dataDir);
+    const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));
+    const released = await store.shards.releaseEveryLease();
+    if (released > 0) logger.info('resuming shards of a previous run', { shards: released });
+    return {
+      store, blobs, isEmbedded: true,
+      description: `SQLite in ${config.dataDir}, ${blobDescription}`,
+      async close() {
+        await store.close();
+        closeBlobs();
+        unlock();
+      },
+    };
+  }
+  const store = await openPostgresStore({
+    connectionString: config.databaseUrl,
+    ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+  });
+  return {
+    store, blobs, isEmbedded: false,
+    description: `PostgreSQL ${redactUrl(config.databaseUrl)}${config.databaseSchema ? ` (schema ${config.databaseSchema})` : ''}, ${blobDescription}`,
+    async close() {
+      await store.close();
+      closeBlobs();
+    },
+  };
+}
+
+function openBlobs(config: Config): { blobs: BlobStore; blobDescription: string; closeBlobs: () => void } {
+  if (config.blobUrl === undefined) {
+    return { blobs: createLocalBlobStore(localBlobRoot(config.dataDir)), blobDescription: `files in ${localBlobRoot(config.dataDir)}`, closeBlobs: () => undefined };
+  }
+  const { bucket, prefix } = parseBlobUrl(config.blobUrl);
+  const client = new S3Client(s3ClientOptionsFromEnv(config.awsEnv));
+  return {
+    blobs: createS3BlobStore({ client, bucket, prefix }),
+    blobDescription: `files in ${config.blobUrl}`,
+    closeBlobs: () => client.destroy(),
+  };
+}
+
+/** The URL without its password, for logs and banners. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

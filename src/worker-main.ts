@@ -1,0 +1,41 @@
+/**
+ * The composition root of `batchmode worker`: batch workers only, no HTTP API. It shares the
+ * PostgreSQL store (and the blob store) with the API processes; shards are handed out by
+ * leases in the database, so any number of these may run on any number of machines.
+ */
+import { composeRegistry } from './compose-registry.js';
+import { ConfigError, type Config } from './config.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { openStorage } from './open-storage.js';
+import { createWorkerRuntime } from './worker-runtime.js';
+
+export interface RunningWorker {
+  /** The id its shard leases and heartbeat carry. */
+  id: string;
+  /** Where metadata and file bytes live, for the start-up banner. */
+  storage: string;
+  /** One line per model route, for the start-up banner. */
+  routes: string[];
+  /** Lets in-flight requests finish (up to the grace period), gives its shards back, closes. */
+  close(): Promise<void>;
+}
+
+export async function startWorker(config: Config, logger: Logger = createLogger({ level: config.logLevel })): Promise<RunningWorker> {
+  if (config.databaseUrl === undefined) {
+    throw new ConfigError('batchmode worker needs --database-url / BATCHMODE_DATABASE_URL: separate worker processes share a PostgreSQL store (the embedded server runs its own workers).');
+  }
+  const storage = await openStorage(config, logger);
+  const composed = composeRegistry(config);
+  const runtime = createWorkerRuntime({ ...storage, config, registry: composed.registry, logger, role: 'worker' });
+  await runtime.start();
+  return {
+    id: runtime.id,
+    storage: storage.description,
+    routes: composed.describe(),
+    async close() {
+      await runtime.stop(config.shutdownGraceSeconds * 1000);
+      await storage.close();
+      await composed.close();
+    },
+  };
+}
