@@ -3,6 +3,7 @@
  * (BATCHMODE_*) > defaults. The result is a frozen, typed Config; nothing else in batchmode
  * reads process.env.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
@@ -175,4 +176,60 @@ export class ConfigError extends Error {
 
 function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Where the command-line client sends its requests, and with which key. */
+export interface ClientConfig {
+  baseUrl: string;
+  apiKey: string;
+  /** Where the values came from, for error messages (`--base-url`, `GOOGLE_GEMINI_BASE_URL`, …). */
+  baseUrlSource: string;
+  apiKeySource: string;
+}
+
+/**
+ * The client's endpoint and key: flags, then the SDKs' own variables (GOOGLE_GEMINI_BASE_URL,
+ * GEMINI_API_KEY, GOOGLE_API_KEY), then the local server (BATCHMODE_PORT, default 8080) and the
+ * key it stored in its data directory (BATCHMODE_DATA_DIR, default ./batchmode-data) or the
+ * first of BATCHMODE_API_KEYS.
+ */
+export function loadClientConfig(
+  flags: { baseUrl?: string | undefined; apiKey?: string | undefined },
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  readKeyFile: (path: string) => string | undefined = defaultReadKeyFile,
+): ClientConfig {
+  const given = (value: string | undefined): string | undefined => emptyToUndefined(value)?.trim();
+  let baseUrl = given(flags.baseUrl);
+  let baseUrlSource = '--base-url';
+  if (baseUrl === undefined && given(env.GOOGLE_GEMINI_BASE_URL) !== undefined) {
+    baseUrl = given(env.GOOGLE_GEMINI_BASE_URL);
+    baseUrlSource = 'GOOGLE_GEMINI_BASE_URL';
+  }
+  if (baseUrl === undefined) {
+    baseUrl = `http://127.0.0.1:${given(env.BATCHMODE_PORT) ?? '8080'}`;
+    baseUrlSource = 'the local server (default)';
+  }
+  if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new ConfigError(`${baseUrlSource}: not an http(s) URL: ${JSON.stringify(baseUrl)}`);
+
+  const dataDir = resolve(given(env.BATCHMODE_DATA_DIR) ?? './batchmode-data');
+  const candidates: [string, string | undefined][] = [
+    ['--api-key', given(flags.apiKey)],
+    ['GEMINI_API_KEY', given(env.GEMINI_API_KEY)],
+    ['GOOGLE_API_KEY', given(env.GOOGLE_API_KEY)],
+    ['BATCHMODE_API_KEYS', given(env.BATCHMODE_API_KEYS)?.split(',').map((key) => key.trim()).find((key) => key.length > 0)],
+    [`${dataDir}/api-key`, readKeyFile(`${dataDir}/api-key`)],
+  ];
+  const found = candidates.find(([, value]) => value !== undefined);
+  if (!found?.[1]) {
+    throw new ConfigError(`No API key: pass --api-key or set GEMINI_API_KEY (or run \`batchmode serve\` here once: it stores a key in ${dataDir}/api-key).`);
+  }
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), apiKey: found[1], baseUrlSource, apiKeySource: found[0] };
+}
+
+function defaultReadKeyFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
