@@ -3,7 +3,13 @@ import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { ConfigFileError } from '../config-file.js';
 import { DataDirInUseError } from '../store/local/data-dir-lock.js';
+import { registerBatchesCommand } from './batches-command.js';
+import { registerFilesCommand } from './files-command.js';
+import { registerModelsCommand } from './models-command.js';
+import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSubmitCommand } from './submit-command.js';
+import { registerWatchCommand } from './watch-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
 const program = new Command('batchmode')
@@ -12,6 +18,11 @@ const program = new Command('batchmode')
   .showHelpAfterError();
 registerServeCommand(program);
 registerWorkerCommand(program);
+registerSubmitCommand(program);
+registerRunCommand(program);
+registerWatchCommand(registerBatchesCommand(program));
+registerFilesCommand(program);
+registerModelsCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof DataDirInUseError) {

@@ -4,11 +4,13 @@
  * against batchmode and, unchanged, against generativelanguage.googleapis.com. Uploads stream
  * from disk in 8 MiB chunks and downloads stream to disk: memory stays flat for any size.
  */
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ApiError, apiErrorOf } from './api-error.js';
 import type { BatchOperation, FileResource, ModelResource } from './wire-types.js';
 
@@ -43,6 +45,8 @@ export interface ApiClient {
   deleteFile(name: string): Promise<void>;
   /** Streams a file's bytes into `path`; resolves the bytes written. */
   downloadFile(name: string, path: string, onProgress?: (bytes: number) => void): Promise<number>;
+  /** Streams a file's bytes into an open stream (stdout), left open; resolves the bytes written. */
+  downloadFileTo(name: string, destination: NodeJS.WritableStream): Promise<number>;
   createBatch(model: string, input: { fileName: string } | { requests: unknown[] }, options?: { displayName?: string }): Promise<BatchOperation>;
   getBatch(name: string): Promise<BatchOperation>;
   listBatches(pageSize?: number, pageToken?: string): Promise<Page<BatchOperation>>;
@@ -144,7 +148,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           done(null, chunk);
         },
       });
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), meter, createWriteStream(path));
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), meter, createWriteStream(path));
+      return bytes;
+    },
+
+    async downloadFileTo(name, destination) {
+      const response = await call('files.download', `${baseUrl}/download/v1beta/${resourceName('files', name)}:download?alt=media`);
+      if (!response.body) throw new ApiError('files.download: empty response', response.status, undefined);
+      let bytes = 0;
+      for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)) {
+        const buffer = chunk as Buffer;
+        bytes += buffer.length;
+        if (!destination.write(buffer)) await once(destination, 'drain');
+      }
       return bytes;
     },
 
