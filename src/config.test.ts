@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadClientConfig, loadConfig } from './config.js';
 
 test('defaults apply when nothing is set', () => {
   const config = loadConfig({}, {});
@@ -24,4 +24,19 @@ test('a bad value names both the flag and the env var', () => {
     (error: unknown) => error instanceof ConfigError && /--port \/ BATCHMODE_PORT/.test(error.message),
   );
   assert.throws(() => loadConfig({}, { BATCHMODE_LOG_LEVEL: 'loud' }), /--log-level \/ BATCHMODE_LOG_LEVEL/);
+});
+
+test('client settings: flags, then the SDK variables, then the local server and its stored key', () => {
+  const noFile = (): undefined => undefined;
+  assert.deepEqual(
+    loadClientConfig({ baseUrl: 'http://h:1/', apiKey: 'flag' }, { GOOGLE_GEMINI_BASE_URL: 'http://env', GEMINI_API_KEY: 'env' }, noFile),
+    { baseUrl: 'http://h:1', apiKey: 'flag', baseUrlSource: '--base-url', apiKeySource: '--api-key' },
+  );
+  const fromEnv = loadClientConfig({}, { GOOGLE_GEMINI_BASE_URL: 'https://generativelanguage.googleapis.com', GOOGLE_API_KEY: 'g' }, noFile);
+  assert.deepEqual([fromEnv.baseUrl, fromEnv.apiKey, fromEnv.apiKeySource], ['https://generativelanguage.googleapis.com', 'g', 'GOOGLE_API_KEY']);
+  assert.equal(loadClientConfig({}, { GEMINI_API_KEY: 'first', GOOGLE_API_KEY: 'second' }, noFile).apiKey, 'first');
+  const local = loadClientConfig({}, { BATCHMODE_PORT: '9090', BATCHMODE_DATA_DIR: '/srv/bm' }, (path) => (path === '/srv/bm/api-key' ? 'stored' : undefined));
+  assert.deepEqual([local.baseUrl, local.apiKey, local.apiKeySource], ['http://127.0.0.1:9090', 'stored', '/srv/bm/api-key']);
+  assert.throws(() => loadClientConfig({}, { BATCHMODE_DATA_DIR: '/nowhere' }, noFile), (error: unknown) => error instanceof ConfigError && /--api-key or set GEMINI_API_KEY/.test(error.message));
+  assert.throws(() => loadClientConfig({ baseUrl: 'ftp://x', apiKey: 'k' }, {}, noFile), /--base-url: not an http\(s\) URL/);
 });

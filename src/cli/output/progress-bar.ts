@@ -1,6 +1,6 @@
 /**
- * A one-line progress bar redrawn in place (`\r`), only on a terminal: when the stream is not a
- * TTY (a pipe, a file, CI) nothing is drawn, so scripted output stays clean.
+ * A one-line progress bar redrawn in place (`\r`), only on a terminal: when the stream it draws
+ * on or stdout is not a TTY (a pipe, a file, CI) nothing is drawn, so scripted output stays clean.
  */
 export interface ProgressBar {
   /** Redraws with `fraction` (0–1) done and a text after the bar. */
@@ -13,8 +13,8 @@ export interface ProgressBar {
 
 const WIDTH = 28;
 
-export function createProgressBar(stream: NodeJS.WriteStream, label: string): ProgressBar {
-  const enabled = stream.isTTY === true;
+export function createProgressBar(stream: NodeJS.WriteStream, label: string, isEnabled = stream.isTTY === true && process.stdout.isTTY === true): ProgressBar {
+  const enabled = isEnabled;
   let drawn = false;
   return {
     update(fraction, text) {
