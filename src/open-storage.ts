@@ -9,15 +9,12 @@
  *
  * File bytes go to `--blob-url` (S3-compatible) when given, else to the data directory.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
 import type { BlobStore } from './store/blob-store.js';
 import { lockDataDir } from './store/local/data-dir-lock.js';
 import { createLocalBlobStore, localBlobRoot } from './store/local/local-blob-store.js';
-import { openPostgresStore } from './store/postgres/postgres-store.js';
-import { createS3BlobStore, parseBlobUrl, s3ClientOptionsFromEnv } from './store/s3/s3-blob-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -32,7 +29,7 @@ export interface Storage {
 }
 
 export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
-  const { blobs, blobDescription, closeBlobs } = openBlobs(config);
+  const { blobs, blobDescription, closeBlobs } = await openBlobs(config);
   if (config.databaseUrl === undefined) {
     const unlock = lockDataDir(config.dataDir);
     const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));
@@ -48,6 +45,8 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
       },
     };
   }
+  // Loaded only when configured: the embedded default does not pay for pg and the AWS SDK.
+  const { openPostgresStore } = await import('./store/postgres/postgres-store.js');
   const store = await openPostgresStore({
     connectionString: config.databaseUrl,
     ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
@@ -62,10 +61,14 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
   };
 }
 
-function openBlobs(config: Config): { blobs: BlobStore; blobDescription: string; closeBlobs: () => void } {
+async function openBlobs(config: Config): Promise<{ blobs: BlobStore; blobDescription: string; closeBlobs: () => void }> {
   if (config.blobUrl === undefined) {
     return { blobs: createLocalBlobStore(localBlobRoot(config.dataDir)), blobDescription: `files in ${localBlobRoot(config.dataDir)}`, closeBlobs: () => undefined };
   }
+  const [{ S3Client }, { createS3BlobStore, parseBlobUrl, s3ClientOptionsFromEnv }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('./store/s3/s3-blob-store.js'),
+  ]);
   const { bucket, prefix } = parseBlobUrl(config.blobUrl);
   const client = new S3Client(s3ClientOptionsFromEnv(config.awsEnv));
   return {
