@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { keyFilePath } from './auth/key-file.js';
 import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
 import { loadModelConfig, type ModelConfig } from './config-file.js';
 import { LOG_LEVELS } from './lib/logger.js';
@@ -217,11 +218,11 @@ export function loadClientConfig(
     ['GEMINI_API_KEY', given(env.GEMINI_API_KEY)],
     ['GOOGLE_API_KEY', given(env.GOOGLE_API_KEY)],
     ['BATCHMODE_API_KEYS', given(env.BATCHMODE_API_KEYS)?.split(',').map((key) => key.trim()).find((key) => key.length > 0)],
-    [`${dataDir}/api-key`, readKeyFile(`${dataDir}/api-key`)],
+    [keyFilePath(dataDir), readKeyFile(keyFilePath(dataDir))],
   ];
   const found = candidates.find(([, value]) => value !== undefined);
   if (!found?.[1]) {
-    throw new ConfigError(`No API key: pass --api-key or set GEMINI_API_KEY (or run \`batchmode serve\` here once: it stores a key in ${dataDir}/api-key).`);
+    throw new ConfigError(`No API key: pass --api-key or set GEMINI_API_KEY (or run \`batchmode serve\` here once: it stores a key in ${keyFilePath(dataDir)}).`);
   }
   return { baseUrl: baseUrl.replace(/\/+$/, ''), apiKey: found[1], baseUrlSource, apiKeySource: found[0] };
 }

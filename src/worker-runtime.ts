@@ -16,13 +16,13 @@ import { createWorkerHeartbeat } from './queue/worker-heartbeat.js';
 import { createWorkerPool, type WorkerPool } from './queue/worker-pool.js';
 import type { BlobStore } from './store/blob-store.js';
 import type { Store } from './store/store.js';
+import { VERSION } from './version.js';
 
 const HOUR_MS = 3_600_000;
 const WORKER_POLL_MS = 250;
 const PROGRESS_INTERVAL_MS = 500;
 /** Shards a worker holds at once: one is read while others finish their last requests. */
 const MAX_ACTIVE_SHARDS = 4;
-export const VERSION = '0.1.0';
 
 /** How often a worker writes its heartbeat row: a third of the lease, at most every 5 s. */
 export const heartbeatIntervalMs = (config: Config): number => Math.min(5_000, Math.max(100, (config.leaseSeconds * 1000) / 3));

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { resourceName, type ApiClient } from '../client/api-client.js';
-import { countsOf, isTerminalState, shortState, type BatchOperation } from '../client/wire-types.js';
+import { countsOf, inlinedResponsesOf, isTerminalState, responsesFileOf, shortState, type BatchOperation } from '../client/wire-types.js';
 import { addClientOptions, clientFrom, collectPages, parsePageSize, printFields, printJson, runClientAction, shortTime, type ClientOptions } from './client-command.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { formatBytes, formatCount, renderTable } from './output/format.js';
@@ -39,7 +39,7 @@ export function registerBatchesCommand(program: Command): Command {
         ['created', shortTime(meta.createTime)],
         ['ended', shortTime(meta.endTime)],
         ['results file', responsesFileOf(operation)],
-        ['inline results', inlinedOf(operation) ? `${inlinedOf(operation)?.length} (batchmode batches results ${operation.name})` : undefined],
+        ['inline results', inlinedResponsesOf(operation) ? `${inlinedResponsesOf(operation)?.length} (batchmode batches results ${operation.name})` : undefined],
         ['error', operation.error?.message],
       ]);
     }));
@@ -85,14 +85,6 @@ function batchRow(operation: BatchOperation): string[] {
   ];
 }
 
-function responsesFileOf(operation: BatchOperation): string | undefined {
-  return operation.response?.responsesFile ?? operation.metadata?.output?.responsesFile;
-}
-
-function inlinedOf(operation: BatchOperation): unknown[] | undefined {
-  return operation.response?.inlinedResponses?.inlinedResponses ?? operation.metadata?.output?.inlinedResponses?.inlinedResponses;
-}
-
 /** Downloads the results file, or writes inline results as JSONL; resolves the bytes written. */
 async function writeResults(client: ApiClient, operation: BatchOperation, name: string, output: string | undefined): Promise<number> {
   const state = operation.metadata?.state;
@@ -103,7 +95,7 @@ async function writeResults(client: ApiClient, operation: BatchOperation, name: 
   if (file !== undefined) {
     return output === undefined ? client.downloadFileTo(file, process.stdout) : client.downloadFile(file, output);
   }
-  const inlined = inlinedOf(operation);
+  const inlined = inlinedResponsesOf(operation);
   if (inlined === undefined) throw new CliExit(EXIT.FAILURE, `batch ${operation.name} has no results (${shortState(state)})`);
   const destination = output === undefined ? process.stdout : createWriteStream(output);
   let bytes = 0;

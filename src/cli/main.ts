@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { ConfigFileError } from '../config-file.js';
 import { DataDirInUseError } from '../store/local/data-dir-lock.js';
+import { VERSION } from '../version.js';
 import { registerBatchesCommand } from './batches-command.js';
 import { registerFilesCommand } from './files-command.js';
 import { registerModelsCommand } from './models-command.js';
@@ -14,7 +15,7 @@ import { registerWorkerCommand } from './worker-command.js';
 
 const program = new Command('batchmode')
   .description('Self-hosted Gemini API Batch Mode')
-  .version('0.1.0')
+  .version(VERSION)
   .showHelpAfterError();
 registerServeCommand(program);
 registerWorkerCommand(program);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ApiClient } from '../client/api-client.js';
 import { convertBatchInput, InputError, type ConvertOptions } from '../client/batch-input.js';
-import { countsOf, shortState, type BatchOperation } from '../client/wire-types.js';
+import { countsOf, responsesFileOf, shortState, type BatchOperation } from '../client/wire-types.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { formatBytes, formatCount } from './output/format.js';
 import { createProgressBar } from './output/progress-bar.js';
@@ -87,7 +87,7 @@ export function exitCodeOf(operation: BatchOperation): number {
 
 /** Downloads a finished batch's results file; resolves the path, or undefined when it has none. */
 export async function downloadResults(client: ApiClient, operation: BatchOperation, path: string, out: NodeJS.WriteStream): Promise<string | undefined> {
-  const responsesFile = operation.response?.responsesFile ?? operation.metadata?.output?.responsesFile;
+  const responsesFile = responsesFileOf(operation);
   if (!responsesFile) {
     out.write(`${operation.name} has no results file\n`);
     return undefined;

@@ -69,3 +69,13 @@ export function countsOf(operation: BatchOperation): { total: number; succeeded:
   const pending = stats.pendingRequestCount === undefined ? Math.max(0, total - succeeded - failed) : Number(stats.pendingRequestCount);
   return { total, succeeded, failed, pending };
 }
+
+/** A finished file batch's results file (`files/batch-…`), wherever the wire put it. */
+export function responsesFileOf(operation: BatchOperation): string | undefined {
+  return operation.response?.responsesFile ?? operation.metadata?.output?.responsesFile;
+}
+
+/** A finished inline batch's results, wherever the wire put them. */
+export function inlinedResponsesOf(operation: BatchOperation): unknown[] | undefined {
+  return operation.response?.inlinedResponses?.inlinedResponses ?? operation.metadata?.output?.inlinedResponses?.inlinedResponses;
+}

@@ -68,8 +68,7 @@ export async function runShard(
   const { store, blobs, owner } = deps;
   const outputKey = shardOutputKey(shard.batchId, shard.index);
   const existing = await readShardOutput(blobs, shard);
-  const stored = await blobs.size(outputKey);
-  if (stored !== undefined && stored > existing.validBytes) await blobs.truncate(outputKey, existing.validBytes);
+  if (existing.storedBytes !== undefined && existing.storedBytes > existing.validBytes) await blobs.truncate(outputKey, existing.validBytes);
 
   let succeeded = existing.succeeded;
   let failed = existing.failed;

@@ -32,14 +32,19 @@ export interface ShardOutput {
   usage: TokenUsage;
   /** Bytes of whole lines; anything after is a torn write. */
   validBytes: number;
+  /** The log's size when it was read (undefined: no log yet), to cut a torn write off. */
+  storedBytes: number | undefined;
 }
 
 const TAB = 0x09;
 
 export async function readShardOutput(blobs: BlobStore, shard: ShardRecord): Promise<ShardOutput> {
-  const output: ShardOutput = { lines: new Array<Buffer | undefined>(shard.requestCount), succeeded: 0, failed: 0, usage: emptyUsage(), validBytes: 0 };
   const key = shardOutputKey(shard.batchId, shard.index);
-  if ((await blobs.size(key)) === undefined) return output;
+  const storedBytes = await blobs.size(key);
+  const output: ShardOutput = {
+    lines: new Array<Buffer | undefined>(shard.requestCount), succeeded: 0, failed: 0, usage: emptyUsage(), validBytes: 0, storedBytes,
+  };
+  if (storedBytes === undefined) return output;
   for await (const line of readLines(await blobs.read(key))) {
     const complete = line.end > line.start + line.bytes.length; // ended with a newline
     const start = resultLineStart(line.bytes);
