@@ -73,6 +73,14 @@ export function parsePageSize(value: string | undefined): number | undefined {
   return size;
 }
 
+/** `--poll-seconds` as `{ pollMs }` (empty when not given), or a usage error for a value that is not a positive number. */
+export function pollOption(value: string | undefined): { pollMs?: number } {
+  if (value === undefined) return {};
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliExit(EXIT.USAGE, `--poll-seconds: not a positive number: ${value}`);
+  return { pollMs: seconds * 1000 };
+}
+
 /** Every page (with `all`) or the first, through a page-listing call. */
 export async function collectPages<T>(
   list: (pageSize?: number, pageToken?: string) => Promise<{ items: T[]; nextPageToken: string | undefined }>,

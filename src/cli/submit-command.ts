@@ -1,7 +1,7 @@
 /** `batchmode submit <input> --model M [--wait] [--output F]`: a file of prompts to a batch (and its results). */
 import type { Command } from 'commander';
 import type { InputFormat } from '../client/batch-input.js';
-import { addClientOptions, clientFrom, runClientAction } from './client-command.js';
+import { addClientOptions, clientFrom, pollOption, runClientAction } from './client-command.js';
 import { submitBatch } from './submit-flow.js';
 
 interface SubmitFlags {
@@ -41,7 +41,7 @@ export function registerSubmitCommand(program: Command): void {
         ...(flags.format ? { format: flags.format } : {}),
         ...(flags.promptColumn ? { promptColumn: flags.promptColumn } : {}),
         ...(flags.keyColumn ? { keyColumn: flags.keyColumn } : {}),
-        ...(flags.pollSeconds ? { pollMs: Number(flags.pollSeconds) * 1000 } : {}),
+        ...pollOption(flags.pollSeconds),
       });
       process.stdout.write(json ? `${JSON.stringify(outcome)}\n` : `${outcome.batch}\n`);
       process.exitCode = outcome.exitCode;

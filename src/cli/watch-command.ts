@@ -1,7 +1,7 @@
 /** `batchmode batches watch <name> [-o F]`: the live progress of a batch; its results when it ends. */
 import type { Command } from 'commander';
 import { resourceName } from '../client/api-client.js';
-import { addClientOptions, clientFrom, runClientAction } from './client-command.js';
+import { addClientOptions, clientFrom, pollOption, runClientAction } from './client-command.js';
 import { EXIT } from './exit-codes.js';
 import { downloadResults, exitCodeOf } from './submit-flow.js';
 import { watchBatch } from './watch-batch.js';
@@ -25,7 +25,7 @@ export function registerWatchCommand(batches: Command): void {
   addClientOptions(command).action(
     runClientAction(async (name: string, flags: WatchFlags) => {
       const { client, json } = clientFrom(flags);
-      const watched = await watchBatch({ client, name: resourceName('batches', name), ...(flags.pollSeconds ? { pollMs: Number(flags.pollSeconds) * 1000 } : {}) });
+      const watched = await watchBatch({ client, name: resourceName('batches', name), ...pollOption(flags.pollSeconds) });
       if (watched.kind === 'ended' && flags.output) await downloadResults(client, watched.operation, flags.output, process.stderr);
       if (json) process.stdout.write(`${JSON.stringify(watched.operation)}\n`);
       process.exitCode = watched.kind === 'left' ? EXIT.INTERRUPTED : exitCodeOf(watched.operation);

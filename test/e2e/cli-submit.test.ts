@@ -65,6 +65,9 @@ describe('batchmode submit / watch / run', () => {
     const bad = await runCli(['submit', input, '-m', 'gemini-2.5-flash'], env());
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /needs --prompt-column/);
+    const badPoll = await runCli(['batches', 'watch', 'batches/x', '--poll-seconds', 'soon'], env());
+    assert.equal(badPoll.code, 2);
+    assert.match(badPoll.stderr, /--poll-seconds: not a positive number: soon/);
   });
 
   test('submit without --wait, then batches watch with -o', async () => {
