@@ -78,6 +78,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   };
   const json = async <T>(what: string, path: string, init: RequestInit = {}): Promise<T> =>
     (await (await call(what, `${baseUrl}${path}`, init)).json()) as T;
+  /** The bytes of a file, as a stream. */
+  const openDownload = async (name: string): Promise<Readable> => {
+    const response = await call('files.download', `${baseUrl}/download/v1beta/${resourceName('files', name)}:download?alt=media`);
+    if (!response.body) throw new ApiError('files.download: empty response', response.status, undefined);
+    return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  };
   const query = (pageSize?: number, pageToken?: string): string => {
     const params = new URLSearchParams();
     if (pageSize !== undefined) params.set('pageSize', String(pageSize));
@@ -138,8 +144,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
 
     async downloadFile(name, path, onProgress) {
-      const response = await call('files.download', `${baseUrl}/download/v1beta/${resourceName('files', name)}:download?alt=media`);
-      if (!response.body) throw new ApiError('files.download: empty response', response.status, undefined);
+      const body = await openDownload(name);
       let bytes = 0;
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
@@ -148,15 +153,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           done(null, chunk);
         },
       });
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), meter, createWriteStream(path));
+      await pipeline(body, meter, createWriteStream(path));
       return bytes;
     },
 
     async downloadFileTo(name, destination) {
-      const response = await call('files.download', `${baseUrl}/download/v1beta/${resourceName('files', name)}:download?alt=media`);
-      if (!response.body) throw new ApiError('files.download: empty response', response.status, undefined);
       let bytes = 0;
-      for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)) {
+      for await (const chunk of await openDownload(name)) {
         const buffer = chunk as Buffer;
         bytes += buffer.length;
         if (!destination.write(buffer)) await once(destination, 'drain');
