@@ -21,8 +21,6 @@ import type { Store } from './store/store.js';
 export interface Storage {
   store: Store;
   blobs: BlobStore;
-  /** SQLite in a locked data directory: this process is the only one using it. */
-  isEmbedded: boolean;
   /** One line for the start-up banner. */
   description: string;
   close(): Promise<void>;
@@ -36,7 +34,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     const released = await store.shards.releaseEveryLease();
     if (released > 0) logger.info('resuming shards of a previous run', { shards: released });
     return {
-      store, blobs, isEmbedded: true,
+      store, blobs,
       description: `SQLite in ${config.dataDir}, ${blobDescription}`,
       async close() {
         await store.close();
@@ -52,7 +50,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
   });
   return {
-    store, blobs, isEmbedded: false,
+    store, blobs,
     description: `PostgreSQL ${redactUrl(config.databaseUrl)}${config.databaseSchema ? ` (schema ${config.databaseSchema})` : ''}, ${blobDescription}`,
     async close() {
       await store.close();
