@@ -1,13 +1,17 @@
 /**
  * A batch and its lifecycle.
  *
- *            ┌──────────── cancel ───────────┐
- *            │                               ▼
- *   PENDING ──first shard claimed──▶ RUNNING ──last shard done──▶ SUCCEEDED
- *      │  │                            │  │
- *      │  └────── deadline ──────┐     │  └── deadline ──▶ EXPIRED
- *      │                         ▼     └── cancel ──▶ CANCELLED
- *      └── input unusable ──▶ FAILED      (PENDING may also go to CANCELLED or EXPIRED)
+ *   PENDING ──first shard claimed──▶ RUNNING ──last shard done, results written──▶ SUCCEEDED
+ *      │                                │
+ *      └──── cancel or deadline ────────┴──▶ (stopping: stopState set, still PENDING/RUNNING)
+ *                                                 │
+ *                              results written ───┴──▶ CANCELLED or EXPIRED
+ *
+ * A terminal state is only ever stored together with the batch's final counts and its results
+ * (one store transaction: BatchRepository.recordResults), so whoever sees a terminal state
+ * also sees the output, and nothing about the batch changes afterwards. A cancel or an expiry
+ * first records a *stop request* (`stopState`): no new requests start, in-flight ones are
+ * aborted, and the batch is reported in its previous state until its results file exists.
  *
  * Every terminal state keeps the results finished so far: CANCELLED and EXPIRED batches get a
  * results file too, with an error line for each request that did not run. A per-request
@@ -29,6 +33,9 @@ export type BatchState = (typeof BATCH_STATES)[number];
 export const ACTIVE_STATES: readonly BatchState[] = ['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'];
 
 export const isTerminal = (state: BatchState): boolean => !ACTIVE_STATES.includes(state);
+
+/** The terminal state a stop request leads to, once the results are written. */
+export type StopState = 'BATCH_STATE_CANCELLED' | 'BATCH_STATE_EXPIRED';
 
 /** `generate` = batchGenerateContent, `embed` = asyncBatchEmbedContent. */
 export type BatchKind = 'generate' | 'embed';
@@ -73,6 +80,11 @@ export interface BatchRecord {
   requestHash: string | undefined;
   /** Token usage summed over the requests, frozen when the results are written. */
   usage?: TokenUsage | undefined;
+  /**
+   * Set when the batch was cancelled or expired but its results are not written yet: it runs
+   * nothing more and becomes this state in the transaction that records its results.
+   */
+  stopState?: StopState | undefined;
 }
 
 /** A slice of a batch's input, claimed and run as a unit by one worker under a lease. */

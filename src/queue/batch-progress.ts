@@ -7,7 +7,8 @@ import { isTerminal, type BatchRecord } from '../core/batch.js';
 import type { Clock } from '../lib/clock.js';
 import type { LimiterSnapshot } from './model-limiter.js';
 
-export type PendingReason = 'QUEUED' | 'RATE_LIMITED' | 'BACKEND_UNAVAILABLE' | 'NO_WORKERS';
+/** Why a batch is not moving; STOPPING: cancelled or expired, its results file is being written. */
+export type PendingReason = 'QUEUED' | 'RATE_LIMITED' | 'BACKEND_UNAVAILABLE' | 'NO_WORKERS' | 'STOPPING';
 
 /** What this process's workers know about a model route. */
 export interface ModelStatus {
@@ -64,7 +65,8 @@ export function describeProgress(input: {
     const failure = model?.lastFailure && now - model.lastFailure.atMs < RECENT_FAILURE_MS ? model.lastFailure : undefined;
     const limited = (model?.limiter?.rateLimitedUntilMs ?? 0) > now || failure?.status === 'RESOURCE_EXHAUSTED';
     const noWorkers = input.workersAlive === undefined ? workers !== undefined && !workers.isRunning : !input.workersAlive;
-    if (noWorkers) pendingReason = 'NO_WORKERS';
+    if (batch.stopState) pendingReason = 'STOPPING';
+    else if (noWorkers) pendingReason = 'NO_WORKERS';
     else if (limited) pendingReason = 'RATE_LIMITED';
     else if (failure) pendingReason = 'BACKEND_UNAVAILABLE';
     else if (batch.state === 'BATCH_STATE_PENDING' || queuePosition > 0) pendingReason = 'QUEUED';

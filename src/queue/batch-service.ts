@@ -8,6 +8,7 @@ import { isTerminal, type BatchRecord } from '../core/batch.js';
 import { AppError, failedPrecondition } from '../core/errors.js';
 import { estimateCost, type Pricing, type TokenUsage } from '../core/usage.js';
 import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
 import { readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { BatchProgress, ListCursor, Store } from '../store/store.js';
@@ -52,8 +53,11 @@ export interface BatchServiceDeps {
   blobs: BlobStore;
   clock: Clock;
   submit: (input: SubmitBatchInput) => Promise<BatchRecord>;
-  /** Tells the workers of this process: new work, or a batch to abort. */
-  notify: { wake(): void; abortBatch(batchId: string): void };
+  /**
+   * This process's workers: new work, a batch to abort, a batch whose results are due (the
+   * finalization runs once per batch per process; the store arbitrates between processes).
+   */
+  notify: { wake(): void; abortBatch(batchId: string): void; finalize(batchId: string): Promise<unknown> };
   /** The pricing of a model, if configured (for cost estimates). */
   pricingOf?: (model: string) => Pricing | undefined;
   /** This process's workers, if it runs any (for progress views). */
@@ -61,8 +65,18 @@ export interface BatchServiceDeps {
   /** Whether any worker process (this one or another) is alive, from the heartbeats. */
   anyWorkerAlive?: () => Promise<boolean>;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * How long `cancel` waits for the batch's results to be written before it answers (default
+   * 10 s), so that a client reading the batch right after a cancel sees it CANCELLED, with its
+   * counts and output. A batch a dead worker still holds a lease on may take longer; it is then
+   * reported RUNNING until its results exist.
+   */
+  stopWaitMs?: number;
+  logger?: Pick<Logger, 'warn'>;
 }
 
+/** How often `cancel` looks whether the workers let go of a stopped batch. */
+const STOP_POLL_MS = 20;
 /** Progress samples kept per batch to compute a recent rate. */
 const RATE_WINDOW_MS = 10_000;
 
@@ -92,10 +106,32 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   };
 
   const stop = async (batch: BatchRecord): Promise<boolean> => {
-    const now = clock.now();
-    const moved = await store.batches.transition(batch.id, ['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', now, { endTimeMs: now });
+    const moved = await store.batches.requestStop(batch.id, 'BATCH_STATE_CANCELLED', clock.now());
     if (moved) deps.notify.abortBatch(batch.id);
     return moved;
+  };
+
+  /**
+   * Waits (bounded) until a stopped batch's results are written: as soon as no live lease is
+   * held on its shards (the workers saw the stop and gave them back), finalizes it here. A
+   * failure is left to the workers' sweep, which retries; the stop itself is already durable.
+   */
+  const settle = async (batchId: string): Promise<void> => {
+    const until = clock.now() + (deps.stopWaitMs ?? 10_000);
+    const signal = new AbortController().signal;
+    try {
+      while (clock.now() < until) {
+        const current = await store.batches.getById(batchId);
+        if (!current || current.resultsBlobKey !== undefined) return;
+        if (!(await store.shards.hasLiveLease(batchId, clock.now()))) {
+          await deps.notify.finalize(batchId);
+          return;
+        }
+        await deps.sleep(STOP_POLL_MS, signal);
+      }
+    } catch (error) {
+      deps.logger?.warn('results of a stopped batch not written yet; the workers will retry', { batch: batchId, error });
+    }
   };
 
   return {
@@ -123,11 +159,16 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 
     async cancel(tenantId, id) {
       const batch = await load(tenantId, id);
-      if (batch.state === 'BATCH_STATE_CANCELLED') return;
-      if (isTerminal(batch.state) || !(await stop(batch))) {
-        const current = (await store.batches.get(tenantId, id))?.state ?? batch.state;
-        if (current !== 'BATCH_STATE_CANCELLED') throw failedPrecondition(`Batch batches/${id} is ${current} and can no longer be cancelled.`);
+      const cancelled = (record: BatchRecord): boolean =>
+        record.state === 'BATCH_STATE_CANCELLED' || record.stopState === 'BATCH_STATE_CANCELLED';
+      if (!cancelled(batch) && (isTerminal(batch.state) || batch.stopState || !(await stop(batch)))) {
+        const current = (await store.batches.get(tenantId, id)) ?? batch;
+        if (!cancelled(current)) {
+          const state = current.stopState ? `${current.stopState.replace('BATCH_STATE_', '').toLowerCase()} already` : current.state;
+          throw failedPrecondition(`Batch batches/${id} is ${state} and can no longer be cancelled.`);
+        }
       }
+      if (batch.resultsBlobKey === undefined) await settle(id);
     },
 
     async delete(tenantId, id) {

@@ -5,11 +5,16 @@
  * DEADLINE_EXCEEDED for an expired one), so every key appears exactly once. File batches get
  * the blob as a GENERATED file `files/batch-<id>`. A running batch then becomes SUCCEEDED.
  *
+ * The terminal state (SUCCEEDED, or the CANCELLED/EXPIRED a stop request asked for), the final
+ * counts and the results file are recorded in one store transaction, after the results blob is
+ * completely written: nobody ever sees a terminal batch without its output.
+ *
  * Safe to run twice at once or again after a crash: each run writes its own blob, and the
- * store records exactly one (compare-and-set); a losing run deletes its blob.
+ * store records exactly one (compare-and-set); a losing or failing run deletes its blob (a full
+ * disk or an unreachable S3 leaves the batch as it was, and the workers' sweep tries again).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { Readable } from 'node:stream';
 import { resultsFileId, type BatchRecord, type ShardRecord } from '../core/batch.js';
 import type { RpcStatusName } from '../core/errors.js';
 import type { FileRecord } from '../core/file.js';
@@ -42,10 +47,11 @@ const NEWLINE = Buffer.from('\n');
 /** Resolves the final record, or undefined when the batch is gone. */
 export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promise<BatchRecord | undefined> {
   const { store, blobs, clock } = deps;
-  const batch = await store.batches.getById(batchId);
-  if (!batch || batch.resultsBlobKey !== undefined) return batch;
+  const found = await store.batches.getById(batchId);
+  if (!found || found.resultsBlobKey !== undefined) return found;
+  const batch = found;
   const shards = await store.shards.listForBatch(batchId);
-  const unrun = UNRUN[batch.state] ?? MISSING;
+  const unrun = UNRUN[batch.stopState ?? batch.state] ?? MISSING;
   const key = resultsBlobKey(batchId, randomUUID());
 
   const hash = createHash('sha256');
@@ -53,16 +59,14 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   let succeeded = 0;
   let failed = 0;
   const usage = emptyUsage();
-  const sink = new PassThrough();
-  const written = blobs.append(key, sink);
-  try {
+  /** One shard's lines in order, joined into one buffer: one hash update and one write per shard. */
+  async function* chunks(): AsyncGenerator<Buffer> {
     for (const shard of shards) {
       const output = await readShardOutput(blobs, shard);
       succeeded += output.succeeded;
       failed += output.failed;
       addUsage(usage, output.usage);
       const identities = output.succeeded + output.failed < shard.requestCount ? await readIdentities(batch, shard, blobs) : [];
-      // One shard's lines in order, joined into one buffer: one hash update and one write per shard.
       const parts: Buffer[] = [];
       for (let position = 0; position < shard.requestCount; position++) {
         const line = output.lines[position];
@@ -76,11 +80,16 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
       const chunk = Buffer.concat(parts);
       hash.update(chunk);
       sizeBytes += chunk.length;
-      if (!sink.write(chunk)) await drain(sink);
+      yield chunk;
     }
-  } finally {
-    sink.end();
-    await written;
+  }
+  // The blob store pulls the chunks with back-pressure; a failure on either side (a shard log
+  // unreadable, the disk full) rejects here, and the partial blob is removed.
+  try {
+    await blobs.append(key, Readable.from(chunks(), { objectMode: false }));
+  } catch (error) {
+    await blobs.delete(key).catch(() => undefined);
+    throw error;
   }
 
   const now = clock.now();
@@ -93,7 +102,13 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
       blobKey: key, createTimeMs: now, updateTimeMs: now, expirationTimeMs: now + deps.fileRetentionMs,
     };
   }
-  const won = await store.batches.recordResults(batchId, now, { ...fields, ...(file ? { outputFileId: file.id } : {}) }, file);
+  let won: boolean;
+  try {
+    won = await store.batches.recordResults(batchId, now, { ...fields, ...(file ? { outputFileId: file.id } : {}) }, file);
+  } catch (error) {
+    await blobs.delete(key).catch(() => undefined);
+    throw error;
+  }
   if (won) {
     // The results file now holds everything: the input copy and the shard logs can go.
     await blobs.deletePrefix(`batches/${batchId}/shards/`);
@@ -118,8 +133,4 @@ async function readIdentities(batch: BatchRecord, shard: ShardRecord, blobs: Blo
     }
   }
   return identities;
-}
-
-function drain(stream: PassThrough): Promise<void> {
-  return stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', () => resolve())) : Promise.resolve();
 }

@@ -10,8 +10,11 @@
  * Ends: `completed` (every request has a result; the shard is marked done), `stopped` (the
  * `abort` signal fired: cancel or hard shutdown, in-flight calls dropped; or `drain` fired:
  * graceful shutdown, no new requests but the in-flight ones finish; either way the shard is
- * released for another worker), or `lost` (the lease went to another worker, or the batch was
- * cancelled or expired by any process; nothing more is written).
+ * released for another worker), `lost` (the lease went to another worker, or the batch was
+ * cancelled or expired by any process; nothing more is written), or `failed` (a result could
+ * not be stored: S3 unreachable, a full disk; the shard stops at once and is released, and a
+ * later claim resumes it from the last stored result). Store failures (the database gone)
+ * reject; every timer and in-flight call is settled before the promise settles either way.
  */
 import type { BackendError } from '../backends/backend.js';
 import type { BackendRegistry, ResolvedModel } from '../backends/registry.js';
@@ -21,7 +24,7 @@ import type { Clock } from '../lib/clock.js';
 import { isBlank, readLines } from '../lib/line-reader.js';
 import type { Logger } from '../lib/logger.js';
 import type { Semaphore } from '../lib/semaphore.js';
-import type { BlobStore } from '../store/blob-store.js';
+import type { BlobAppender, BlobStore } from '../store/blob-store.js';
 import type { ClaimedShard, Store } from '../store/store.js';
 import { callBackend, toRpcStatus, type CallOutcome } from './call-backend.js';
 import { errorLine, rpcStatus, successLine, type RequestIdentity } from './result-line.js';
@@ -50,7 +53,7 @@ export interface ShardRunnerDeps {
   onBackendFailure?: (model: ResolvedModel, error: BackendError) => void;
 }
 
-export type ShardEnd = 'completed' | 'stopped' | 'lost';
+export type ShardEnd = 'completed' | 'stopped' | 'lost' | 'failed';
 
 export interface ShardSignals {
   /** Stop now: abort in-flight calls. */
@@ -64,7 +67,7 @@ export async function runShard(
   deps: ShardRunnerDeps,
   { abort: signal, drain }: ShardSignals,
   onDispatched: () => void = () => undefined,
-): Promise<{ end: ShardEnd; allDone: boolean }> {
+): Promise<{ end: ShardEnd; allDone: boolean; error?: unknown }> {
   const { store, blobs, owner } = deps;
   const outputKey = shardOutputKey(shard.batchId, shard.index);
   const existing = await readShardOutput(blobs, shard);
@@ -81,6 +84,8 @@ export async function runShard(
     lost = true;
     local.abort(new Error('lease lost or batch stopped'));
   };
+  /** The first failure to store a result: the shard stops and is given back. */
+  let writeFailure: { error: unknown } | undefined;
 
   const renewal = setInterval(() => {
     store.shards.renew(shard.batchId, shard.index, owner, deps.clock.now() + deps.leaseMs).then(
@@ -101,13 +106,13 @@ export async function runShard(
     );
   }, deps.progressIntervalMs);
 
-  const output = await blobs.openAppender(outputKey);
+  let output: BlobAppender | undefined;
   const resolved = deps.registry.resolve(batch.model);
   const limiter = resolved ? deps.limiterFor(resolved) : undefined;
   const resolveFile = createFileResolver(store, blobs, batch.tenantId, () => deps.clock.now());
   const inFlight = new Set<Promise<void>>();
 
-  const runOne = async (position: number, text: string): Promise<void> => {
+  const runOne = async (position: number, text: string, log: BlobAppender): Promise<void> => {
     let identity: RequestIdentity = {};
     let outcome: CallOutcome;
     try {
@@ -126,7 +131,14 @@ export async function runShard(
     }
     const resultLine = outcome.ok ? successLine(identity, outcome.response, batch.inputKind) : errorLine(identity, outcome.error, batch.inputKind);
     const used = outcome.ok ? usageOf(outcome.response) : undefined;
-    await output.append(encodeOutputLine(shard.firstRequest + position, outcome.ok, resultLine, used));
+    try {
+      await log.append(encodeOutputLine(shard.firstRequest + position, outcome.ok, resultLine, used));
+    } catch (error) {
+      // Not stored, not counted: the request runs again when the shard is resumed.
+      writeFailure ??= { error };
+      local.abort(new Error('a result could not be stored'));
+      return;
+    }
     if (used) addUsage(usage, used);
     if (outcome.ok) succeeded++;
     else failed++;
@@ -135,6 +147,8 @@ export async function runShard(
   // Waiting for a slot ends on abort or drain; one combined signal per shard, not per request.
   const stopWaiting = drain ? AbortSignal.any([local.signal, drain]) : local.signal;
   try {
+    const log = await blobs.openAppender(outputKey);
+    output = log;
     const input = await blobs.read(batch.inputBlobKey, { start: shard.byteStart, end: shard.byteEnd - 1 });
     let position = 0;
     for await (const line of readLines(input, shard.byteStart)) {
@@ -147,7 +161,8 @@ export async function runShard(
       } catch {
         break;
       }
-      const task = runOne(at, line.bytes.toString('utf8')).finally(() => {
+      // runOne settles normally (its failures become result lines or writeFailure), never rejects.
+      const task = runOne(at, line.bytes.toString('utf8'), log).finally(() => {
         deps.slots.release();
         inFlight.delete(task);
       });
@@ -160,9 +175,15 @@ export async function runShard(
     clearInterval(renewal);
     clearInterval(progress);
     signal.removeEventListener('abort', stop);
-    await output.close();
+    await output?.close().catch((error: unknown) => {
+      writeFailure ??= { error };
+    });
   }
 
+  if (writeFailure) {
+    await store.shards.release(shard.batchId, shard.index, owner);
+    return { end: 'failed', allDone: false, error: writeFailure.error };
+  }
   if (lost) {
     // Gives the shard back if this worker still holds it (its batch was stopped) so the batch
     // can be finalized now, not when the lease lapses; a no-op if another worker took it.

@@ -6,6 +6,8 @@
  * share a store: leases keep them apart.
  */
 import type { ResolvedModel } from '../backends/registry.js';
+import type { BatchRecord } from '../core/batch.js';
+import { createBackOff } from '../lib/back-off.js';
 import { Semaphore } from '../lib/semaphore.js';
 import type { BackendError } from '../backends/backend.js';
 import type { WorkerStatus } from './batch-progress.js';
@@ -29,6 +31,11 @@ export interface WorkerPool {
   wake(): void;
   /** Aborts the in-flight requests of a batch (it was cancelled or deleted). */
   abortBatch(batchId: string): void;
+  /**
+   * Writes a batch's results and final state now (its work is over); joins a finalization of
+   * the same batch already running in this process. Resolves the final record.
+   */
+  finalize(batchId: string): Promise<BatchRecord | undefined>;
   /**
    * Stops claiming and starting requests, lets in-flight ones finish for up to `graceMs`, then
    * aborts the rest and gives every shard back.
@@ -87,9 +94,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       wakeUp = done;
     });
 
-  const finalizing = new Map<string, Promise<unknown>>();
+  // After a shard failed on storage (S3 or the disk away), claiming pauses, doubling up to a
+  // ceiling, so an outage is not a busy loop of claims that fail at once.
+  const backOff = createBackOff(clock, { initialMs: 500, maxMs: 15_000 });
+
+  const finalizing = new Map<string, Promise<BatchRecord | undefined>>();
   /** One finalization per batch at a time in this process (the store arbitrates between processes). */
-  const finalizeOnce = (batchId: string): Promise<unknown> => {
+  const finalizeOnce = (batchId: string): Promise<BatchRecord | undefined> => {
     let running = finalizing.get(batchId);
     if (!running) {
       running = finalizeBatch(batchId, options).finally(() => {
@@ -113,15 +124,16 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const finalizeIfDue = async (): Promise<void> => {
     const now = clock.now();
     for (const batch of await store.batches.listOverdue(now, 100)) {
-      if (await store.batches.transition(batch.id, ['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'], 'BATCH_STATE_EXPIRED', now, { endTimeMs: now })) {
-        logger.info('batch expired', { batch: batch.id });
+      if (await store.batches.requestStop(batch.id, 'BATCH_STATE_EXPIRED', now)) {
+        logger.info('batch expiring', { batch: batch.id });
         abortBatch(batch.id);
       }
     }
     for (const batch of await store.batches.listUnfinalized(100)) {
-      if (batch.state !== 'BATCH_STATE_RUNNING' && (await store.shards.hasLiveLease(batch.id, clock.now()))) continue;
-      await finalizeOnce(batch.id);
-      logger.info('batch finalized', { batch: batch.id, state: batch.state });
+      // A stopped batch's shards may still be held by workers finishing their last appends.
+      if (batch.stopState && (await store.shards.hasLiveLease(batch.id, clock.now()))) continue;
+      const final = await finalizeOnce(batch.id);
+      logger.info('batch finalized', { batch: batch.id, state: final?.state });
     }
   };
 
@@ -136,9 +148,18 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       wake();
     };
     const signal = AbortSignal.any([shutdown.signal, controllerFor(claimed.batch.id).signal]);
+    const where = { batch: claimed.batch.id, shard: claimed.shard.index };
     const task = runShard(claimed, deps, { abort: signal, drain: draining.signal }, markDispatched)
-      .then(async ({ end, allDone }) => {
-        logger.debug('shard ended', { batch: claimed.batch.id, shard: claimed.shard.index, end });
+      .then(async ({ end, allDone, error }) => {
+        logger.debug('shard ended', { ...where, end });
+        if (end === 'failed') {
+          backOff.failed();
+          logger.warn('shard released: a result could not be stored; it resumes from its last stored result', {
+            ...where, error, retryInMs: backOff.delayMs(),
+          });
+          return;
+        }
+        backOff.succeeded();
         if (allDone) {
           await finalizeOnce(claimed.batch.id);
         } else if ((end === 'stopped' || end === 'lost') && !shutdown.signal.aborted) {
@@ -146,7 +167,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         }
       })
       .catch(async (error: unknown) => {
-        logger.error('shard failed', { batch: claimed.batch.id, shard: claimed.shard.index, error });
+        backOff.failed();
+        logger.error('shard failed; released for a retry', { ...where, error, retryInMs: backOff.delayMs() });
         await store.shards.release(claimed.batch.id, claimed.shard.index, options.owner).catch(() => undefined);
       })
       .finally(() => {
@@ -165,7 +187,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           lastSweep = clock.now();
           await finalizeIfDue();
         }
-        if (dispatching === 0 && active.size < options.maxActiveShards) {
+        if (dispatching === 0 && active.size < options.maxActiveShards && backOff.ready()) {
           const now = clock.now();
           const claimed = await store.shards.claim(options.owner, now, now + options.leaseMs);
           if (claimed) {
@@ -207,6 +229,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     },
     wake,
     abortBatch,
+    finalize: finalizeOnce,
     async stop(graceMs = 0) {
       running = false;
       wake();

@@ -3,7 +3,7 @@
  * mapping to the domain records (camelCase). Both dialects read and write through these, so a
  * column is added in one place; only the SQL differs per dialect.
  */
-import type { BatchInputKind, BatchKind, BatchRecord, BatchState, ShardRecord } from '../core/batch.js';
+import type { BatchInputKind, BatchKind, BatchRecord, BatchState, ShardRecord, StopState } from '../core/batch.js';
 import type { FileRecord, FileSource, FileState } from '../core/file.js';
 import type { RpcStatus } from '../core/gemini-types.js';
 import type { UploadSession } from '../core/upload-session.js';
@@ -134,6 +134,7 @@ export interface BatchRow {
   idempotency_key: string | null;
   request_hash: string | null;
   usage: string | null;
+  stop_state: string | null;
 }
 
 export function batchFromRow(row: BatchRow): BatchRecord {
@@ -163,8 +164,23 @@ export function batchFromRow(row: BatchRow): BatchRecord {
     idempotencyKey: row.idempotency_key ?? undefined,
     requestHash: row.request_hash ?? undefined,
     usage: row.usage === null ? undefined : (JSON.parse(row.usage) as TokenUsage),
+    ...(row.stop_state === null ? {} : { stopState: row.stop_state as StopState }),
   };
 }
+
+/**
+ * The SQL condition (both dialects) for a batch that still runs work: PENDING or RUNNING with
+ * no stop request. `alias` is the batches table's alias in the query.
+ */
+export const RUNNABLE_BATCH_SQL = (alias: string): string =>
+  `${alias}.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') AND ${alias}.stop_state IS NULL`;
+
+/**
+ * The state a batch takes when its results are recorded (both dialects): an active batch
+ * becomes its requested stop state, or SUCCEEDED; a terminal one keeps its state.
+ */
+export const FINAL_STATE_SQL = `CASE WHEN state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+  THEN COALESCE(stop_state, 'BATCH_STATE_SUCCEEDED') ELSE state END`;
 
 export const BATCH_UPDATE_COLUMNS: Record<keyof BatchStateUpdate, string> = {
   succeededCount: 'succeeded_count',
@@ -236,5 +252,5 @@ export function leaseFromRow(row: LeaseRow): ShardLease {
 export const LEASES_SQL = (now: string): string => `SELECT s.lease_owner, s.batch_id, b.tenant_id, s.shard_index, s.request_count,
     s.succeeded_count, s.failed_count, s.lease_expires_ms
   FROM shards s JOIN batches b ON b.id = s.batch_id
-  WHERE s.state = 'running' AND s.lease_expires_ms >= ${now} AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+  WHERE s.state = 'running' AND s.lease_expires_ms >= ${now} AND ${RUNNABLE_BATCH_SQL('b')}
   ORDER BY s.lease_owner, s.batch_id, s.shard_index`;

@@ -154,22 +154,23 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.equal((await store.batches.create(makeBatch({ id: 'b3', tenantId: 't2', idempotencyKey: 'key-1' }), [])).created, true, 'keys are per tenant');
       }));
 
-    test('batches: transitions are compare-and-set and set the given fields', () =>
+    test('batches: a stop request is compare-and-set; the terminal state lands only with the results', () =>
       withStore(open, async (store) => {
         await store.batches.create(makeBatch(), makeShards('b1', 1));
-        assert.equal(await store.batches.transition('b1', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_SUCCEEDED', 5_000), false);
-        assert.equal(await store.batches.transition('b1', ['BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 5_000, { endTimeMs: 5_000 }), true);
+        assert.equal(await store.batches.requestStop('b1', 'BATCH_STATE_CANCELLED', 5_000), true);
+        assert.equal(await store.batches.requestStop('b1', 'BATCH_STATE_EXPIRED', 5_000), false, 'one stop request wins');
         const batch = await store.batches.getById('b1');
-        assert.equal(batch?.state, 'BATCH_STATE_CANCELLED');
-        assert.equal(batch?.endTimeMs, 5_000);
+        assert.deepEqual([batch?.state, batch?.stopState, batch?.endTimeMs], ['BATCH_STATE_PENDING', 'BATCH_STATE_CANCELLED', undefined], 'still reported in its previous state');
+        assert.equal(await store.shards.claim('w1', 5_000, 9_000), undefined, 'a stopped batch is not claimed');
         assert.deepEqual((await store.batches.listUnfinalized(10)).map((b) => b.id), ['b1']);
         const resultsFile = makeFile({ id: 'batch-b1', source: 'GENERATED', blobKey: 'r' });
-        assert.equal(await store.batches.recordResults('b1', 6_000, { resultsBlobKey: 'r', succeededCount: 1, failedCount: 3, error: { code: 1, message: 'x' } }, resultsFile), true);
+        assert.equal(await store.batches.recordResults('b1', 6_000, { resultsBlobKey: 'r', succeededCount: 1, failedCount: 3, endTimeMs: 6_000, error: { code: 1, message: 'x' } }, resultsFile), true);
         assert.equal(await store.batches.recordResults('b1', 7_000, { resultsBlobKey: 'other' }, makeFile({ id: 'batch-b1', blobKey: 'other' })), false, 'only one finalizer wins');
         assert.equal((await store.files.get('t1', 'batch-b1'))?.blobKey, 'r');
         assert.deepEqual(await store.batches.listUnfinalized(10), []);
         const finished = await store.batches.getById('b1');
-        assert.deepEqual([finished?.state, finished?.resultsBlobKey, finished?.succeededCount, finished?.failedCount, finished?.error], ['BATCH_STATE_CANCELLED', 'r', 1, 3, { code: 1, message: 'x' }]);
+        assert.deepEqual([finished?.state, finished?.resultsBlobKey, finished?.succeededCount, finished?.failedCount, finished?.endTimeMs, finished?.error], ['BATCH_STATE_CANCELLED', 'r', 1, 3, 6_000, { code: 1, message: 'x' }]);
+        assert.equal(await store.batches.requestStop('b1', 'BATCH_STATE_EXPIRED', 7_000), false, 'a finished batch takes no stop request');
         await store.batches.create(makeBatch({ id: 'b2', state: 'BATCH_STATE_RUNNING' }), makeShards('b2', 1));
         assert.equal(await store.batches.recordResults('b2', 8_000, { resultsBlobKey: 'r2' }), true);
         assert.equal((await store.batches.getById('b2'))?.state, 'BATCH_STATE_SUCCEEDED', 'a running batch succeeds');
@@ -215,9 +216,10 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.equal(await store.shards.releaseEveryLease(), 1, "a dead process's leases, whoever held them");
         assert.equal((await store.shards.claim('w2', 1_000, 100_000))?.shard.index, 0);
         assert.deepEqual((await store.batches.listOverdue(6_000, 10)).map((b) => b.id), ['a']);
-        await store.batches.transition('c', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 2_000);
-        await store.batches.transition('a', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_EXPIRED', 2_000);
+        await store.batches.requestStop('c', 'BATCH_STATE_CANCELLED', 2_000);
+        await store.batches.requestStop('a', 'BATCH_STATE_EXPIRED', 2_000);
         assert.equal(await store.shards.claim('w2', 2_000, 100_000), undefined);
+        assert.deepEqual(await store.batches.listOverdue(6_000, 10), [], 'an expiring batch is not overdue again');
         await store.batches.create(makeBatch({ id: 'x', createTimeMs: 8_000 }), makeShards('x', 1));
         await store.batches.create(makeBatch({ id: 'z', createTimeMs: 9_000 }), makeShards('z', 1));
         await store.batches.create(makeBatch({ id: 'urgent', priority: 9, createTimeMs: 9_500 }), makeShards('urgent', 1));
@@ -231,7 +233,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         await store.shards.claim('w1', 1_000, 10_000);
         assert.equal(await store.shards.renew('b', 0, 'w1', 20_000), true);
         assert.equal(await store.shards.recordProgress('b', 0, 'w1', 1, 0), true);
-        await store.batches.transition('b', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 2_000);
+        await store.batches.requestStop('b', 'BATCH_STATE_CANCELLED', 2_000);
         assert.equal(await store.shards.renew('b', 0, 'w1', 30_000), false);
         assert.equal(await store.shards.recordProgress('b', 0, 'w1', 2, 0), false);
       }));
@@ -260,7 +262,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
           [worker.id, 'b2', 0, 't2'],
         ], 'the lapsed lease of host:2 is not listed');
         assert.deepEqual([leases[0]?.succeededCount, leases[0]?.failedCount, leases[0]?.requestCount, leases[0]?.leaseExpiresMs], [3, 1, 2, 60_000]);
-        await store.batches.transition('b2', ['BATCH_STATE_RUNNING'], 'BATCH_STATE_CANCELLED', 3_000);
+        await store.batches.requestStop('b2', 'BATCH_STATE_CANCELLED', 3_000);
         assert.deepEqual((await store.workers.listLeases(10_000)).map((lease) => lease.batchId), ['b1'], 'a cancelled batch holds nothing');
 
         assert.equal(await store.workers.prune(1_000), 1);

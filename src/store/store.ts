@@ -4,7 +4,7 @@
  * the one behavioural suite in store/store.contract.ts. Methods are async so that a networked
  * implementation fits the same shape.
  */
-import type { BatchRecord, BatchState, ShardRecord } from '../core/batch.js';
+import type { BatchRecord, ShardRecord, StopState } from '../core/batch.js';
 import type { FileRecord } from '../core/file.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
@@ -81,22 +81,25 @@ export interface BatchRepository {
   /** Removes the batch and its shards; resolves the removed record. */
   delete(tenantId: string, id: string): Promise<BatchRecord | undefined>;
   /**
-   * Moves the batch to `to` only if it is in one of `from` (compare-and-set), setting `fields`
-   * and the update time. Resolves whether it moved.
+   * Records a stop request (cancel or expiry) on an active batch that has none yet
+   * (compare-and-set): from then on its shards are not claimed, and renew/recordProgress answer
+   * false so that holders stop. The batch keeps its PENDING or RUNNING state until
+   * `recordResults` makes it `to`. Resolves whether this call recorded the request.
    */
-  transition(id: string, from: readonly BatchState[], to: BatchState, nowMs: number, fields?: BatchStateUpdate): Promise<boolean>;
+  requestStop(id: string, to: StopState, nowMs: number): Promise<boolean>;
   /**
    * Records a batch's results once, atomically: only while it has none yet (compare-and-set,
-   * so of two finalizers racing exactly one wins), a RUNNING or PENDING batch becomes
-   * SUCCEEDED (a terminal one keeps its state), and the results file, if given, is stored in
-   * the same transaction (replacing one left by an attempt that crashed). Resolves whether
-   * this call won.
+   * so of two finalizers racing exactly one wins), a RUNNING or PENDING batch becomes its
+   * requested stop state, or SUCCEEDED when none was requested (a batch already terminal keeps
+   * its state), and the results file, if given, is stored in the same transaction (replacing
+   * one left by an attempt that crashed). This is the only way a batch becomes terminal, so a
+   * terminal state is never visible without its counts and output. Resolves whether this call won.
    */
   recordResults(id: string, nowMs: number, fields: BatchStateUpdate & { resultsBlobKey: string }, file?: FileRecord): Promise<boolean>;
   /** Sums of shard counts for each batch id given. */
   progress(ids: readonly string[]): Promise<Map<string, BatchProgress>>;
   /**
-   * Batches whose results are due but not written: cancelled or expired ones, and running ones
+   * Batches whose results are due but not written: ones with a stop request, and running ones
    * whose shards are all done (a crash between the last shard and the results file).
    */
   listUnfinalized(limit: number): Promise<BatchRecord[]>;
@@ -105,7 +108,7 @@ export interface BatchRepository {
    * or equal priority and older), across tenants.
    */
   queuePosition(batch: BatchRecord): Promise<number>;
-  /** Active batches whose deadline has passed. */
+  /** Active batches without a stop request whose deadline has passed. */
   listOverdue(nowMs: number, limit: number): Promise<BatchRecord[]>;
 }
 
@@ -122,8 +125,9 @@ export interface ShardRepository {
    */
   claim(owner: string, nowMs: number, leaseUntilMs: number): Promise<ClaimedShard | undefined>;
   /**
-   * Extends the lease while the owner still holds it and the batch is still active; resolves
-   * false if the lease was lost or the batch was cancelled or expired (by any process).
+   * Extends the lease while the owner still holds it and the batch is still active with no
+   * stop request; resolves false if the lease was lost or the batch was cancelled or expired
+   * (by any process).
    */
   renew(batchId: string, index: number, owner: string, leaseUntilMs: number): Promise<boolean>;
   /** Saves the shard's counts so far (progress); resolves false, as `renew`, when it should stop. */

@@ -18,3 +18,22 @@ test('appends resolve once written, in order, and close flushes the rest', async
   assert.equal(readFileSync(path, 'utf8'), 'a\nb\nc\n');
   await assert.rejects(appender.append('d\n'), /closed/);
 });
+
+test('a failed write rejects its appends and every later one, and throws nothing outside the promises', async () => {
+  // /dev/full accepts the open and fails every write with ENOSPC, like a full disk.
+  const appender = openLocalAppender('/dev/full');
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown): void => void uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    const first = appender.append('a\n');
+    const second = appender.append('b\n');
+    await assert.rejects(first, (error: unknown) => (error as { status?: string }).status === 'UNAVAILABLE' && /disk space \(ENOSPC\)/.test(String((error as Error).message)));
+    await assert.rejects(second, /ENOSPC/);
+    await assert.rejects(appender.append('c\n'), /ENOSPC/, 'a failed appender stays failed');
+    await appender.close();
+    assert.deepEqual(uncaught, []);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+});

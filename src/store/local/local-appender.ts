@@ -2,16 +2,38 @@
  * Appends to a local file with `writeSync`, grouping the appends of one tick into one write.
  * The promise of an append resolves only after its bytes were written, so a caller that waits
  * for it knows a SIGKILL can no longer lose them (the page cache survives the process).
+ *
+ * A failed write (a full disk, an I/O error) rejects every append of that write and every later
+ * one: the file may now end in a partial line, which its reader drops (the shard log keeps only
+ * whole lines), so appending after it would corrupt the log. Nothing is ever thrown outside a
+ * returned promise.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { BlobAppender } from '../blob-store.js';
+import { asDiskError } from './disk-errors.js';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
 
 export function openLocalAppender(path: string): BlobAppender {
   const fd = openSync(path, 'a');
   let pending: string[] = [];
-  let waiters: (() => void)[] = [];
+  let waiters: Waiter[] = [];
   let scheduled = false;
   let closed = false;
+  let failure: Error | undefined;
+
+  const write = (data: string): void => {
+    const bytes = Buffer.byteLength(data);
+    // A string write returns the bytes written; a short write (rare, e.g. a full disk) is finished from a buffer.
+    const written = writeSync(fd, data);
+    if (written < bytes) {
+      const rest = Buffer.from(data).subarray(written);
+      for (let offset = 0; offset < rest.length; ) offset += writeSync(fd, rest, offset);
+    }
+  };
 
   const flush = (): void => {
     scheduled = false;
@@ -20,25 +42,30 @@ export function openLocalAppender(path: string): BlobAppender {
     const done = waiters;
     pending = [];
     waiters = [];
-    const bytes = Buffer.byteLength(data);
-    // A string write returns the bytes written; a short write (rare, e.g. a full disk) is finished from a buffer.
-    const written = writeSync(fd, data);
-    if (written < bytes) {
-      const rest = Buffer.from(data).subarray(written);
-      for (let offset = 0; offset < rest.length; ) offset += writeSync(fd, rest, offset);
+    if (failure === undefined) {
+      try {
+        write(data);
+      } catch (error) {
+        const converted = asDiskError(error);
+        failure = converted instanceof Error ? converted : new Error(String(converted));
+      }
     }
-    for (const resolve of done) resolve();
+    for (const waiter of done) {
+      if (failure === undefined) waiter.resolve();
+      else waiter.reject(failure);
+    }
   };
 
   return {
     append(data) {
       if (closed) return Promise.reject(new Error(`appender for ${path} is closed`));
+      if (failure !== undefined) return Promise.reject(failure);
       pending.push(data);
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
       }
-      return new Promise((resolve) => waiters.push(resolve));
+      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
     },
     async close() {
       if (closed) return;

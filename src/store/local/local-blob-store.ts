@@ -3,7 +3,7 @@
  * backpressure (`pipeline`), reads are file streams with optional byte ranges, moves are
  * renames within the same file system (atomic). Copies are hard links (instant); a blob that
  * shares its inode is given a private copy before it is appended to or truncated, so that a
- * copy stays an independent snapshot.
+ * copy stays an independent snapshot. A full disk surfaces as UNAVAILABLE (disk-errors.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -12,6 +12,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { notFound } from '../../core/errors.js';
 import type { BlobStore, ByteRange } from '../blob-store.js';
+import { onDisk } from './disk-errors.js';
 import { openLocalAppender } from './local-appender.js';
 
 export function createLocalBlobStore(root: string): BlobStore {
@@ -23,20 +24,22 @@ export function createLocalBlobStore(root: string): BlobStore {
   };
 
   return {
-    async openAppender(key) {
-      const path = pathOf(key);
-      await mkdir(dirname(path), { recursive: true });
-      await unshare(path);
-      return openLocalAppender(path);
-    },
+    openAppender: (key) =>
+      onDisk(async () => {
+        const path = pathOf(key);
+        await mkdir(dirname(path), { recursive: true });
+        await unshare(path);
+        return openLocalAppender(path);
+      }),
 
-    async append(key, source) {
-      const path = pathOf(key);
-      await mkdir(dirname(path), { recursive: true });
-      await unshare(path);
-      await pipeline(source, createWriteStream(path, { flags: 'a' }));
-      return (await stat(path)).size;
-    },
+    append: (key, source) =>
+      onDisk(async () => {
+        const path = pathOf(key);
+        await mkdir(dirname(path), { recursive: true });
+        await unshare(path);
+        await pipeline(source, createWriteStream(path, { flags: 'a' }));
+        return (await stat(path)).size;
+      }),
 
     async read(key, range?: ByteRange) {
       const path = pathOf(key);
@@ -56,25 +59,28 @@ export function createLocalBlobStore(root: string): BlobStore {
       }
     },
 
-    async truncate(key, sizeBytes) {
-      const path = pathOf(key);
-      await unshare(path);
-      await truncate(path, sizeBytes);
-    },
+    truncate: (key, sizeBytes) =>
+      onDisk(async () => {
+        const path = pathOf(key);
+        await unshare(path);
+        await truncate(path, sizeBytes);
+      }),
 
-    async copy(fromKey, toKey) {
-      const target = pathOf(toKey);
-      await mkdir(dirname(target), { recursive: true });
-      await rm(target, { force: true });
-      // A hard link is a snapshot as long as neither name is changed in place; see unshare.
-      await link(pathOf(fromKey), target).catch(() => copyFile(pathOf(fromKey), target));
-    },
+    copy: (fromKey, toKey) =>
+      onDisk(async () => {
+        const target = pathOf(toKey);
+        await mkdir(dirname(target), { recursive: true });
+        await rm(target, { force: true });
+        // A hard link is a snapshot as long as neither name is changed in place; see unshare.
+        await link(pathOf(fromKey), target).catch(() => copyFile(pathOf(fromKey), target));
+      }),
 
-    async move(fromKey, toKey) {
-      const target = pathOf(toKey);
-      await mkdir(dirname(target), { recursive: true });
-      await rename(pathOf(fromKey), target);
-    },
+    move: (fromKey, toKey) =>
+      onDisk(async () => {
+        const target = pathOf(toKey);
+        await mkdir(dirname(target), { recursive: true });
+        await rename(pathOf(fromKey), target);
+      }),
 
     async delete(key) {
       await rm(pathOf(key), { force: true });

@@ -5,7 +5,7 @@ import { emptyUsage } from '../../core/usage.js';
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
 import { insertFile } from './postgres-file-repository.js';
 import { isUniqueViolation, withTransaction, type Queryable } from './transaction.js';
-import { batchFromRow, batchUpdateValues, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
+import { batchFromRow, batchUpdateValues, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
 
 /** `, column = $n` for each field given, numbering placeholders from `firstParam`. */
@@ -88,20 +88,16 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
         if (row) await client.query('DELETE FROM shards WHERE batch_id = $1', [id]);
         return row;
       }),
-    transition: async (id, from, to, nowMs, fields = {}) => {
-      const columns = updateColumns(fields, 5);
-      const result = await pool.query(
-        `UPDATE batches SET state = $1, update_time_ms = $2${columns.sql} WHERE id = $3 AND state = ANY($4::text[])`,
-        [to, nowMs, id, [...from], ...columns.values],
-      );
-      return result.rowCount === 1;
-    },
+    requestStop: async (id, to, nowMs) =>
+      (await pool.query(
+        `UPDATE batches SET stop_state = $1, update_time_ms = $2 WHERE id = $3 AND ${RUNNABLE_BATCH_SQL('batches')}`,
+        [to, nowMs, id],
+      )).rowCount === 1,
     recordResults: async (id, nowMs, fields, file) =>
       withTransaction(pool, async (client) => {
         const columns = updateColumns(fields, 3);
         const moved = (await client.query(
-          `UPDATE batches SET update_time_ms = $1${columns.sql},
-             state = CASE WHEN state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') THEN 'BATCH_STATE_SUCCEEDED' ELSE state END
+          `UPDATE batches SET update_time_ms = $1${columns.sql}, state = ${FINAL_STATE_SQL}
            WHERE id = $2 AND results_blob_key IS NULL`,
           [nowMs, id, ...columns.values],
         )).rowCount === 1;
@@ -131,7 +127,7 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
     listUnfinalized: async (limit) =>
       (await pool.query<BatchRow>(
         `SELECT * FROM batches b WHERE results_blob_key IS NULL AND (
-           state IN ('BATCH_STATE_CANCELLED', 'BATCH_STATE_EXPIRED')
+           stop_state IS NOT NULL
            OR (state = 'BATCH_STATE_RUNNING' AND NOT EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state <> 'done')))
          ORDER BY update_time_ms LIMIT $1`,
         [limit],
@@ -139,7 +135,7 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
     queuePosition: async (batch) => {
       const { rows } = await pool.query<{ n: number }>(
         `SELECT COUNT(*) AS n FROM batches b
-         WHERE b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+         WHERE ${RUNNABLE_BATCH_SQL('b')}
            AND (b.priority > $1 OR (b.priority = $1 AND (b.create_time_ms < $2 OR (b.create_time_ms = $2 AND b.id < $3))))
            AND EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'pending')`,
         [batch.priority, batch.createTimeMs, batch.id],
@@ -148,7 +144,7 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
     },
     listOverdue: async (nowMs, limit) =>
       (await pool.query<BatchRow>(
-        `SELECT * FROM batches WHERE state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') AND deadline_ms <= $1
+        `SELECT * FROM batches b WHERE ${RUNNABLE_BATCH_SQL('b')} AND deadline_ms <= $1
          ORDER BY deadline_ms LIMIT $2`,
         [nowMs, limit],
       )).rows.map(batchFromRow),

@@ -24,13 +24,13 @@
  */
 import type { Pool } from 'pg';
 import type { ShardRepository } from '../store.js';
-import { batchFromRow, shardFromRow, type BatchRow, type ShardRow } from '../row-mapping.js';
+import { batchFromRow, RUNNABLE_BATCH_SQL, shardFromRow, type BatchRow, type ShardRow } from '../row-mapping.js';
 import { withTransaction } from './transaction.js';
 
 const CANDIDATE_BATCHES = 8;
 
 const PICK_BATCHES_SQL = `SELECT b.id FROM batches b
-  WHERE b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+  WHERE ${RUNNABLE_BATCH_SQL('b')}
     AND (EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'pending')
       OR EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'running' AND s.lease_expires_ms < $1))
   ORDER BY b.priority DESC,
@@ -41,7 +41,7 @@ const PICK_BATCHES_SQL = `SELECT b.id FROM batches b
 const LOCK_SHARD_SQL = `SELECT s.shard_index FROM shards s
   WHERE s.batch_id = $1
     AND (s.state = 'pending' OR (s.state = 'running' AND s.lease_expires_ms < $2))
-    AND EXISTS (SELECT 1 FROM batches b WHERE b.id = s.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))
+    AND EXISTS (SELECT 1 FROM batches b WHERE b.id = s.batch_id AND ${RUNNABLE_BATCH_SQL('b')})
   ORDER BY s.shard_index
   LIMIT 1
   FOR UPDATE OF s SKIP LOCKED`;
@@ -76,14 +76,14 @@ export function createPostgresShardRepository(pool: Pool): ShardRepository {
     renew: async (batchId, index, owner, leaseUntilMs) =>
       (await pool.query(
         `UPDATE shards SET lease_expires_ms = $1 WHERE batch_id = $2 AND shard_index = $3 AND lease_owner = $4 AND state = 'running'
-         AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))`,
+         AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND ${RUNNABLE_BATCH_SQL('b')})`,
         [leaseUntilMs, batchId, index, owner],
       )).rowCount === 1,
     recordProgress: async (batchId, index, owner, succeeded, failed, usage) =>
       (await pool.query(
         `UPDATE shards SET succeeded_count = $1, failed_count = $2, usage = $3
          WHERE batch_id = $4 AND shard_index = $5 AND lease_owner = $6 AND state = 'running'
-         AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))`,
+         AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND ${RUNNABLE_BATCH_SQL('b')})`,
         [succeeded, failed, usage ? JSON.stringify(usage) : null, batchId, index, owner],
       )).rowCount === 1,
     complete: async (batchId, index, owner, succeeded, failed, usage) =>

@@ -7,7 +7,7 @@ import { emptyUsage } from '../../core/usage.js';
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
 import { fileToParams } from '../row-mapping.js';
 import { INSERT_FILE_SQL } from './sqlite-file-repository.js';
-import { batchFromRow, batchUpdateValues, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
+import { batchFromRow, batchUpdateValues, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
 /** `, column = ?` for each field given. */
 function updateColumns(fields: BatchStateUpdate): { sql: string; values: unknown[] } {
@@ -45,18 +45,18 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
   );
   const unfinalized = db.prepare<[number], BatchRow>(
     `SELECT * FROM batches b WHERE results_blob_key IS NULL AND (
-       state IN ('BATCH_STATE_CANCELLED', 'BATCH_STATE_EXPIRED')
+       stop_state IS NOT NULL
        OR (state = 'BATCH_STATE_RUNNING' AND NOT EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state != 'done')))
      ORDER BY update_time_ms LIMIT ?`,
   );
   const ahead = db.prepare<[number, number, number, number, string], { n: number }>(
     `SELECT COUNT(*) AS n FROM batches b
-     WHERE b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+     WHERE ${RUNNABLE_BATCH_SQL('b')}
        AND (b.priority > ? OR (b.priority = ? AND (b.create_time_ms < ? OR (b.create_time_ms = ? AND b.id < ?))))
        AND EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'pending')`,
   );
   const overdue = db.prepare<[number, number], BatchRow>(
-    `SELECT * FROM batches WHERE state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') AND deadline_ms <= ?
+    `SELECT * FROM batches b WHERE ${RUNNABLE_BATCH_SQL('b')} AND deadline_ms <= ?
      ORDER BY deadline_ms LIMIT ?`,
   );
 
@@ -78,13 +78,15 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
         shard.byteEnd, shard.state, shard.succeededCount, shard.failedCount);
     }
   });
+  const requestStop = db.prepare(
+    `UPDATE batches SET stop_state = ?, update_time_ms = ? WHERE id = ? AND ${RUNNABLE_BATCH_SQL('batches')}`,
+  );
   const deleteFile = db.prepare('DELETE FROM files WHERE tenant_id = ? AND id = ?');
   const insertFile = db.prepare(INSERT_FILE_SQL);
   const recordResults = db.transaction((id: string, nowMs: number, fields: BatchStateUpdate, file: FileRecord | undefined) => {
     const columns = updateColumns(fields);
     const moved = db.prepare(
-      `UPDATE batches SET update_time_ms = ?${columns.sql},
-         state = CASE WHEN state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING') THEN 'BATCH_STATE_SUCCEEDED' ELSE state END
+      `UPDATE batches SET update_time_ms = ?${columns.sql}, state = ${FINAL_STATE_SQL}
        WHERE id = ? AND results_blob_key IS NULL`,
     ).run(nowMs, ...columns.values, id).changes === 1;
     if (moved && file) {
@@ -128,13 +130,7 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
       const row = removeWithShards.immediate(tenantId, id);
       return row && batchFromRow(row);
     },
-    transition: async (id, from, to, nowMs, fields = {}) => {
-      const columns = updateColumns(fields);
-      const statement = db.prepare(
-        `UPDATE batches SET state = ?, update_time_ms = ?${columns.sql} WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`,
-      );
-      return statement.run(to, nowMs, ...columns.values, id, ...from).changes === 1;
-    },
+    requestStop: async (id, to, nowMs) => requestStop.run(to, nowMs, id).changes === 1,
     recordResults: async (id, nowMs, fields, file) => recordResults.immediate(id, nowMs, fields, file),
     progress: async (ids) => {
       const result = new Map<string, BatchProgress>();

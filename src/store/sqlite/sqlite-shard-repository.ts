@@ -6,14 +6,14 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { ShardRepository } from '../store.js';
-import { batchFromRow, shardFromRow, type ShardRow } from '../row-mapping.js';
+import { batchFromRow, RUNNABLE_BATCH_SQL, shardFromRow, type ShardRow } from '../row-mapping.js';
 
 export function createSqliteShardRepository(db: Database): ShardRepository {
   // Two steps, so the cost grows with the number of active batches, not of shards: first the
   // batch (its fair-share count and runnable check are index seeks), then its first runnable shard.
   const pickBatch = db.prepare<[number, number], { id: string }>(
     `SELECT b.id FROM batches b
-     WHERE b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING')
+     WHERE ${RUNNABLE_BATCH_SQL('b')}
        AND (EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'pending')
          OR EXISTS (SELECT 1 FROM shards s WHERE s.batch_id = b.id AND s.state = 'running' AND s.lease_expires_ms < ?))
      ORDER BY b.priority DESC,
@@ -38,12 +38,12 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
   const batchById = db.prepare('SELECT * FROM batches WHERE id = ?');
   const renew = db.prepare(
     `UPDATE shards SET lease_expires_ms = ? WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'
-       AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))`,
+       AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND ${RUNNABLE_BATCH_SQL('b')})`,
   );
   const progress = db.prepare(
     `UPDATE shards SET succeeded_count = ?, failed_count = ?, usage = ?
      WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'
-       AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND b.state IN ('BATCH_STATE_PENDING', 'BATCH_STATE_RUNNING'))`,
+       AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND ${RUNNABLE_BATCH_SQL('b')})`,
   );
   const finish = db.prepare(
     `UPDATE shards SET state = 'done', succeeded_count = ?, failed_count = ?, usage = ?, lease_owner = NULL, lease_expires_ms = NULL

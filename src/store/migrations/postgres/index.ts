@@ -2,10 +2,12 @@
 import type { Migration } from '../sqlite/index.js';
 import { sql as initial } from './0001-initial.js';
 import { sql as workers } from './0002-workers.js';
+import { sql as stopState } from './0003-stop-state.js';
 
 export type { Migration };
 
 export const postgresMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'workers', sql: workers },
+  { version: 3, name: 'stop-state', sql: stopState },
 ];

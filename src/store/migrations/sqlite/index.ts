@@ -5,6 +5,7 @@ import { sql as idempotency } from './0003-idempotency.js';
 import { sql as shardStateIndex } from './0004-shard-state-index.js';
 import { sql as usage } from './0005-usage.js';
 import { sql as workers } from './0006-workers.js';
+import { sql as stopState } from './0007-stop-state.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 4, name: 'shard-state-index', sql: shardStateIndex },
   { version: 5, name: 'usage', sql: usage },
   { version: 6, name: 'workers', sql: workers },
+  { version: 7, name: 'stop-state', sql: stopState },
 ];
