@@ -63,12 +63,12 @@ async function openBlobs(config: Config): Promise<{ blobs: BlobStore; blobDescri
   if (config.blobUrl === undefined) {
     return { blobs: createLocalBlobStore(localBlobRoot(config.dataDir)), blobDescription: `files in ${localBlobRoot(config.dataDir)}`, closeBlobs: () => undefined };
   }
-  const [{ S3Client }, { createS3BlobStore, parseBlobUrl, s3ClientOptionsFromEnv }] = await Promise.all([
+  const [{ S3Client }, { createS3BlobStore, parseBlobUrl, s3ClientOptionsFromEnv, S3_REQUEST_HANDLER }] = await Promise.all([
     import('@aws-sdk/client-s3'),
     import('./store/s3/s3-blob-store.js'),
   ]);
   const { bucket, prefix } = parseBlobUrl(config.blobUrl);
-  const client = new S3Client(s3ClientOptionsFromEnv(config.awsEnv));
+  const client = new S3Client({ ...s3ClientOptionsFromEnv(config.awsEnv), requestHandler: S3_REQUEST_HANDLER });
   return {
     blobs: createS3BlobStore({ client, bucket, prefix }),
     blobDescription: `files in ${config.blobUrl}`,

@@ -1,10 +1,12 @@
 /**
  * The one place errors become the wire body: `{"error":{"code","message","status"}}` with
  * `content-type: application/json` (the SDKs parse the body only with that type). Unknown
- * errors are logged and answered as INTERNAL without leaking their message.
+ * errors are logged and answered as INTERNAL without leaking their message, except those that
+ * say they are transient (S3 unreachable): UNAVAILABLE, like a store that is down (503, retry
+ * later), logged as a warning.
  */
 import type { ServerResponse } from 'node:http';
-import { AppError } from '../core/errors.js';
+import { AppError, isTransientFailure } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 
 export interface ErrorBody {
@@ -13,6 +15,7 @@ export interface ErrorBody {
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isTransientFailure(error)) return new AppError('UNAVAILABLE', 'A storage service is unavailable; retry later.', { cause: error });
   return new AppError('INTERNAL', 'Internal error encountered.', { cause: error });
 }
 
@@ -29,6 +32,8 @@ export function errorBody(error: AppError): ErrorBody {
 export function writeError(response: ServerResponse, error: unknown, logger: Logger): AppError {
   const appError = toAppError(error);
   if (appError.status === 'INTERNAL') logger.error('request failed', { error: appError.cause ?? appError });
+  // A dependency that is down (the database restarting): worth a line, not an alarm per request.
+  else if (appError.status === 'UNAVAILABLE') logger.warn('request failed: unavailable', { error: appError.cause ?? appError.message });
   if (response.headersSent) {
     response.destroy();
     return appError;

@@ -1,9 +1,16 @@
-/** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: its store answers too). */
+/**
+ * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: its store answers too,
+ * within a bound: a store that is down or hangs makes it 503 UNAVAILABLE, never a wait).
+ */
 import { AppError } from '../core/errors.js';
 import { sendJson } from './http.js';
 import type { Route } from './router.js';
 
-export function healthRoutes(deps: { ping: () => Promise<void> }): Route[] {
+/** How long `/readyz` waits for the store before calling it unavailable. */
+const DEFAULT_READY_TIMEOUT_MS = 5_000;
+
+export function healthRoutes(deps: { ping: () => Promise<void>; readyTimeoutMs?: number }): Route[] {
+  const timeoutMs = deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   return [
     {
       methods: ['GET', 'HEAD'],
@@ -17,7 +24,7 @@ export function healthRoutes(deps: { ping: () => Promise<void> }): Route[] {
       isPublic: true,
       handler: async ({ response }) => {
         try {
-          await deps.ping();
+          await withTimeout(deps.ping(), timeoutMs);
         } catch (error) {
           throw new AppError('UNAVAILABLE', 'The metadata store does not answer.', { cause: error });
         }
@@ -25,4 +32,14 @@ export function healthRoutes(deps: { ping: () => Promise<void> }): Route[] {
       },
     },
   ];
+}
+
+/** `promise`, or a rejection once `ms` have passed (the promise itself runs on, unheard). */
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  promise.catch(() => undefined); // a late failure after the timeout must not go unhandled
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }

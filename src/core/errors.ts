@@ -75,6 +75,21 @@ export const permissionDenied = (message: string, options?: AppErrorOptions): Ap
 export const failedPrecondition = (message: string): AppError => new AppError('FAILED_PRECONDITION', message);
 export const internalError = (message: string, cause?: unknown): AppError =>
   new AppError('INTERNAL', message, { cause });
+/** A dependency (the metadata store, …) cannot be reached right now; the client may retry. */
+export const unavailable = (message: string, cause?: unknown): AppError =>
+  new AppError('UNAVAILABLE', message, { cause });
+
+/**
+ * What an internal error of a dependency that is down or overloaded for now (S3 unreachable,
+ * throttling) carries, so that the API answers it as UNAVAILABLE (503, retry) and not INTERNAL.
+ */
+export interface TransientFailure {
+  readonly isTransient: boolean;
+}
+
+/** Whether `error` says of itself that it is transient (see TransientFailure). */
+export const isTransientFailure = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as Partial<TransientFailure>).isTransient === true;
 
 /** Gemini's answer for a model it does not serve. */
 export const modelNotFound = (model: string, method: string): AppError =>

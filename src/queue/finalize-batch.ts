@@ -106,7 +106,10 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   try {
     won = await store.batches.recordResults(batchId, now, { ...fields, ...(file ? { outputFileId: file.id } : {}) }, file);
   } catch (error) {
-    await blobs.delete(key).catch(() => undefined);
+    // A connection lost during COMMIT leaves it unknown whether the results were recorded: the
+    // blob is removed only once the store says they were not (else, at worst, an orphan blob).
+    const stored = await store.batches.getById(batchId).catch(() => 'unknown' as const);
+    if (stored !== 'unknown' && stored?.resultsBlobKey !== key) await blobs.delete(key).catch(() => undefined);
     throw error;
   }
   if (won) {

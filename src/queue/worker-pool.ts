@@ -97,6 +97,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   // After a shard failed on storage (S3 or the disk away), claiming pauses, doubling up to a
   // ceiling, so an outage is not a busy loop of claims that fail at once.
   const backOff = createBackOff(clock, { initialMs: 500, maxMs: 15_000 });
+  /** The same for the loop's own store calls (claim, sweep). */
+  const loopBackOff = createBackOff(clock, { initialMs: 500, maxMs: 5_000 });
 
   const finalizing = new Map<string, Promise<BatchRecord | undefined>>();
   /** One finalization per batch at a time in this process (the store arbitrates between processes). */
@@ -191,14 +193,18 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           const now = clock.now();
           const claimed = await store.shards.claim(options.owner, now, now + options.leaseMs);
           if (claimed) {
+            loopBackOff.succeeded();
             launch(claimed);
             continue;
           }
         }
+        loopBackOff.succeeded();
       } catch (error) {
-        logger.error('worker loop error', { error });
+        // The store is away (PostgreSQL restarting, a full disk): slow down, one line per attempt.
+        loopBackOff.failed();
+        logger.error('worker loop error', { error, retryInMs: loopBackOff.delayMs() });
       }
-      await idle(options.pollMs);
+      await idle(Math.max(options.pollMs, loopBackOff.delayMs()));
     }
   };
 

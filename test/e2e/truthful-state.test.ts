@@ -154,7 +154,7 @@ for (const deployment of ['embedded', 'PostgreSQL + S3'] as const) {
 
     test('across an expiry, the first EXPIRED answer already has its output and final counts; nothing changes after', { timeout: 120_000 }, async () => {
       const url = await start();
-      const name = await createBatch(url, '2s');
+      const name = await createBatch(url, '1s'); // the batch needs ≥ 2 s (400 × 40 ms ÷ 8)
       const { first, later } = await pollAcross(url, name, async () => undefined);
       await assertFinal(url, first, 'BATCH_STATE_EXPIRED');
       for (const operation of later) assert.deepEqual(operation, first, 'nothing about a terminal batch changes');

@@ -4,7 +4,8 @@
  * processes, all separate child processes talking over real HTTP and SQL.
  *
  * PostgreSQL comes from BATCHMODE_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
- * (`.ci/run` starts it when it is down).
+ * (`.ci/run` starts it when it is down), or from the `databaseUrl` option (a private server of a
+ * fault test, see private-postgres.ts). The local S3 is handed back too, for tests that stop it.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -15,6 +16,8 @@ export const TEST_DATABASE_URL = process.env.BATCHMODE_TEST_DATABASE_URL ?? 'pos
 
 export interface ScaleOutDeployment {
   api: ServerProcess;
+  /** The in-process s3rver every process stores file bytes in (stop/start it for an outage). */
+  s3: LocalS3;
   workers: ServerProcess[];
   /** The env every process of the deployment was started with (to start more workers). */
   env: Record<string, string>;
@@ -26,12 +29,15 @@ export async function startScaleOutDeployment(options: {
   workers: number;
   /** Settings for every process (API keys, simulated model knobs, …). */
   env: Record<string, string>;
+  /** The PostgreSQL to use instead of TEST_DATABASE_URL. */
+  databaseUrl?: string;
 }): Promise<ScaleOutDeployment> {
+  const databaseUrl = options.databaseUrl ?? TEST_DATABASE_URL;
   const schema = `bm_scale_${randomBytes(4).toString('hex')}`;
   const bucket = `bm-${randomBytes(4).toString('hex')}`;
   const s3: LocalS3 = await startLocalS3({ bucket });
   const env: Record<string, string> = {
-    BATCHMODE_DATABASE_URL: TEST_DATABASE_URL,
+    BATCHMODE_DATABASE_URL: databaseUrl,
     BATCHMODE_DATABASE_SCHEMA: schema,
     BATCHMODE_BLOB_URL: `s3://${bucket}/batchmode`,
     ...s3.env,
@@ -41,7 +47,7 @@ export async function startScaleOutDeployment(options: {
   const stop = async (): Promise<void> => {
     await Promise.allSettled(started.map((process) => process.stop()));
     await s3.close();
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -59,7 +65,7 @@ export async function startScaleOutDeployment(options: {
     started.push(api);
     const workers: ServerProcess[] = [];
     for (let index = 0; index < options.workers; index++) workers.push(await startWorker());
-    return { api, workers, env, startWorker, stop };
+    return { api, s3, workers, env, startWorker, stop };
   } catch (error) {
     await stop();
     throw error;

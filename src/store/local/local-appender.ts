@@ -10,7 +10,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { BlobAppender } from '../blob-store.js';
-import { asDiskError } from './disk-errors.js';
+import { asDiskError } from '../disk-errors.js';
 
 interface Waiter {
   resolve: () => void;

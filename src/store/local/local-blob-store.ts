@@ -12,7 +12,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { notFound } from '../../core/errors.js';
 import type { BlobStore, ByteRange } from '../blob-store.js';
-import { onDisk } from './disk-errors.js';
+import { onDisk } from '../disk-errors.js';
 import { openLocalAppender } from './local-appender.js';
 
 export function createLocalBlobStore(root: string): BlobStore {

@@ -2,6 +2,10 @@
  * The scale-out Store: PostgreSQL through a pg connection pool. Many batchmode processes may
  * share one database; each applies pending migrations at start-up under an advisory lock, and
  * workers claim shards with FOR UPDATE SKIP LOCKED (see postgres-shard-repository.ts).
+ *
+ * While the database is down or restarting, every call fails fast (a connect timeout bounds
+ * the wait for a connection) with UNAVAILABLE (guard-unavailable.ts), and the pool connects
+ * afresh once the database is back: nothing needs restarting.
  */
 import pg from 'pg';
 import { postgresMigrations } from '../migrations/postgres/index.js';
@@ -12,6 +16,8 @@ import { createPostgresFileRepository } from './postgres-file-repository.js';
 import { createPostgresShardRepository } from './postgres-shard-repository.js';
 import { createPostgresUploadRepository } from './postgres-upload-repository.js';
 import { createPostgresWorkerRepository } from './postgres-worker-repository.js';
+import { asUnavailable } from './connection-failure.js';
+import { guardUnavailable } from './guard-unavailable.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -19,13 +25,15 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Pool size (default 10). */
   maxConnections?: number;
+  /** How long a call waits for a connection (a free one of the pool, or a new one) before failing (default 5000 ms). */
+  connectTimeoutMs?: number;
 }
 
 const INT8_OID = 20;
 
 /** Opens a pool on the database, creating the schema and applying pending migrations. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const { connectionString, schema, maxConnections = 10 } = options;
+  const { connectionString, schema, maxConnections = 10, connectTimeoutMs = 5_000 } = options;
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(schema)) {
     throw new Error(`invalid PostgreSQL schema name: ${JSON.stringify(schema)}`);
   }
@@ -35,6 +43,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new pg.Pool({
     connectionString,
     max: maxConnections,
+    connectionTimeoutMillis: connectTimeoutMs,
+    // TCP keep-alive: a connection whose server vanished without a word (a host or network
+    // gone, no FIN) is found out in minutes, not held for hours.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     types,
     // A startup parameter, so every connection has it before its first query.
     ...(schema === undefined ? {} : { options: `-c search_path=${quoteIdentifier(schema)}` }),
@@ -48,13 +61,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   return {
-    files: createPostgresFileRepository(pool),
-    uploads: createPostgresUploadRepository(pool),
-    batches: createPostgresBatchRepository(pool),
-    shards: createPostgresShardRepository(pool),
-    workers: createPostgresWorkerRepository(pool),
+    files: guardUnavailable(createPostgresFileRepository(pool)),
+    uploads: guardUnavailable(createPostgresUploadRepository(pool)),
+    batches: guardUnavailable(createPostgresBatchRepository(pool)),
+    shards: guardUnavailable(createPostgresShardRepository(pool)),
+    workers: guardUnavailable(createPostgresWorkerRepository(pool)),
     ping: async () => {
-      await pool.query('SELECT 1');
+      try {
+        await pool.query('SELECT 1');
+      } catch (error) {
+        throw asUnavailable(error);
+      }
     },
     close: async () => {
       await pool.end();

@@ -1,4 +1,10 @@
-/** Transactions on a pg pool: BEGIN, the body, COMMIT, on one client; ROLLBACK when the body throws. */
+/**
+ * Transactions on a pg pool: BEGIN, the body, COMMIT, on one client; ROLLBACK when the body throws.
+ *
+ * While checked out, a pg client has no 'error' listener of the pool's: if the server goes away
+ * then (a restart, a network cut), the client emits 'error' and, unheard, that would end the
+ * process. So the transaction listens itself, and hands a client that failed back to be destroyed.
+ */
 import type { Pool, PoolClient } from 'pg';
 
 /** The subset of pg's client both a pool and a checked-out client offer. */
@@ -7,6 +13,11 @@ export type Queryable = Pick<PoolClient, 'query'>;
 export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The failed query (if any) rejects with the error too; this only keeps it from being uncaught.
+  const onError = (error: Error): void => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -17,11 +28,13 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
       await client.query('ROLLBACK');
     } catch (rollbackError) {
       // A client that cannot roll back is in an unknown state: destroy it instead of reusing it.
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      broken ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
     }
     throw error;
   } finally {
+    // release() puts the pool's own listener back first, so the client is never without one.
     client.release(broken);
+    client.removeListener('error', onError);
   }
 }
 

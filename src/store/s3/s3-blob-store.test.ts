@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describeBlobStoreContract, failingStream, readText, streamOf } from '../blob-store.contract.js';
 import type { BlobStore } from '../blob-store.js';
-import { createS3BlobStore, parseBlobUrl, s3ClientOptionsFromEnv, type S3BlobStoreOptions } from './s3-blob-store.js';
+import { createS3BlobStore, parseBlobUrl, S3_REQUEST_HANDLER, s3ClientOptionsFromEnv, type S3BlobStoreOptions } from './s3-blob-store.js';
+import { S3RequestError } from './s3-call.js';
 import { startLocalS3, type LocalS3 } from './testing/local-s3.js';
 
 const MiB = 1024 * 1024;
@@ -157,7 +158,7 @@ describe('S3 blob store', () => {
       isFailing = true;
       const failed = [output.append('two\n'), output.append('three\n')];
       await assert.rejects(failed[0]!, /S3 PutObject of test\/.*batches\/b1\/shards\/0\.seg\/\d{16}-\w{8} failed: SlowDown/);
-      await assert.rejects(failed[1]!, /SlowDown/);
+      await assert.rejects(failed[1]!, (error: unknown) => error instanceof S3RequestError && /SlowDown/.test(error.message) && error.isTransient);
       isFailing = false;
       await output.append('four\n');
       await output.close();
@@ -188,6 +189,35 @@ describe('S3 blob store', () => {
 
   test('part sizes below S3 minimum are refused', () => {
     assert.throws(() => createS3BlobStore({ client: s3.client, bucket: 'b', prefix: '', partSizeBytes: MiB }), /at least 5242880/);
+  });
+});
+
+describe('S3 outage (the server stopped, then started again on its port and directory)', () => {
+  test('calls fail fast while it is down; once it is back, every stored byte is there and appends go on', async () => {
+    const own = await startLocalS3({ bucket: 'outage' });
+    const client = new S3Client({ ...own.clientConfig, requestHandler: S3_REQUEST_HANDLER });
+    try {
+      const blobs = createS3BlobStore({ client, bucket: own.bucket, prefix: 'p', appendFlushMs: 5 });
+      const output = await blobs.openAppender('batches/b1/shards/0.log');
+      await output.append('one\n');
+      await own.stop();
+      assert.equal(own.isRunning, false);
+      const startedAt = Date.now();
+      const failure = await output.append('lost\n').then(() => undefined, (error: unknown) => error);
+      assert.ok(failure instanceof S3RequestError, `an S3RequestError: ${String(failure)}`);
+      assert.equal(failure.isTransient, true, 'the API answers it as UNAVAILABLE');
+      assert.match(failure.message, /S3 PutObject of p\/batches\/b1\/shards\/0\.log\.seg\/.* failed: ECONNREFUSED/);
+      assert.ok(Date.now() - startedAt < 5_000, `failed within 5 s (${Date.now() - startedAt} ms)`);
+      await assert.rejects(blobs.size('batches/b1/shards/0.log'), /S3 ListObjects of .* failed: ECONNREFUSED/);
+      await own.start();
+      assert.equal(own.isRunning, true);
+      await output.append('two\n');
+      await output.close();
+      assert.equal(await readText(blobs, 'batches/b1/shards/0.log'), 'one\ntwo\n');
+    } finally {
+      client.destroy();
+      await own.close();
+    }
   });
 });
 

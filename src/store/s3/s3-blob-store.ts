@@ -36,7 +36,7 @@ import {
 import { MIN_PART_BYTES, putObject, putStream } from './s3-upload.js';
 
 export { parseBlobUrl, type BlobUrl } from './s3-url.js';
-export { s3ClientOptionsFromEnv } from './s3-client-options.js';
+export { s3ClientOptionsFromEnv, S3_REQUEST_HANDLER } from './s3-client-options.js';
 
 /** The bucket and prefix of an S3 blob store, and its tuning. */
 export interface S3BlobStoreOptions {

@@ -1,9 +1,11 @@
 /**
  * The one door to S3: every request goes through `callS3`, so that a failure always says which
  * operation on which object failed (the SDK's own errors name neither). Errors stay plain
- * `Error`s (not AppError): they are internal, and the API answers them as INTERNAL.
+ * `Error`s (not AppError): their messages are internal. The API answers them as INTERNAL, or
+ * as UNAVAILABLE when they are transient (S3 unreachable or answering 5xx).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { TransientFailure } from '../../core/errors.js';
 
 /** The client and bucket a blob store talks to. */
 export interface S3Target {
@@ -11,9 +13,17 @@ export interface S3Target {
   bucket: string;
 }
 
+/** Socket-level failures (no connection, or a cut one) and S3's own "try again" codes. */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'TimeoutError',
+  'SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'RequestTimeTooSkewed',
+]);
+
 /** A failed S3 request, with the SDK's error code and HTTP status when it had them. */
-export class S3RequestError extends Error {
+export class S3RequestError extends Error implements TransientFailure {
   override name = 'S3RequestError';
+  /** The server was unreachable or said to try again later (5xx): the API answers UNAVAILABLE. */
+  readonly isTransient: boolean;
 
   constructor(
     readonly operation: string,
@@ -25,6 +35,7 @@ export class S3RequestError extends Error {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const status = httpStatus === undefined ? '' : ` (HTTP ${httpStatus})`;
     super(`S3 ${operation} of ${objectKey} failed: ${code ?? 'Error'}: ${reason}${status}`, { cause });
+    this.isTransient = (code !== undefined && TRANSIENT_CODES.has(code)) || (httpStatus !== undefined && httpStatus >= 500 && httpStatus !== 501);
   }
 }
 
@@ -43,10 +54,14 @@ export const isUnsupported = (error: unknown): boolean =>
   error instanceof S3RequestError &&
   (error.code === 'NotImplemented' || error.code === 'MethodNotAllowed' || error.httpStatus === 501 || error.httpStatus === 405);
 
+/** S3's error code (`SlowDown`, …), else the socket's (`ECONNREFUSED`, …), else the error's name. */
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const code: unknown = 'Code' in error ? error.Code : 'name' in error ? error.name : undefined;
-  return typeof code === 'string' ? code : undefined;
+  for (const field of ['Code', 'code', 'name'] as const) {
+    const code: unknown = field in error ? (error as Record<string, unknown>)[field] : undefined;
+    if (typeof code === 'string' && code !== '') return code;
+  }
+  return undefined;
 }
 
 function httpStatusOf(error: unknown): number | undefined {

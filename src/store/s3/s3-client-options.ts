@@ -47,3 +47,12 @@ function checksumMode(value: (name: string) => string | undefined, name: string)
   if (raw === 'WHEN_SUPPORTED' || raw === 'WHEN_REQUIRED') return raw;
   throw new Error(`Invalid ${name} "${raw}": expected WHEN_SUPPORTED or WHEN_REQUIRED`);
 }
+
+/**
+ * Transport settings for batchmode's S3 clients, beside the environment's: a connection that
+ * cannot be made (an endpoint that is down or drops packets) fails within seconds and the SDK
+ * retries it, instead of waiting for the OS's connect timeout (minutes) with a shard's appends
+ * queued behind it. There is deliberately no request or socket timeout: a download is read at
+ * its client's pace, however slow.
+ */
+export const S3_REQUEST_HANDLER = { connectionTimeout: 5_000 } as const satisfies S3ClientConfig['requestHandler'];

@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sqliteMigrations } from '../migrations/sqlite/index.js';
+import { asDiskError } from '../disk-errors.js';
+import { mapErrors } from '../map-errors.js';
 import type { Store } from '../store.js';
 import { migrateSqlite } from './migrate.js';
 import { createSqliteBatchRepository } from './sqlite-batch-repository.js';
@@ -25,12 +27,13 @@ export function openSqliteStore(path: string): Store {
   db.pragma('foreign_keys = ON');
   migrateSqlite(db, sqliteMigrations);
   const ping = db.prepare('SELECT 1');
+  // A full disk (SQLITE_FULL) is UNAVAILABLE, with a message that names the disk.
   return {
-    files: createSqliteFileRepository(db),
-    uploads: createSqliteUploadRepository(db),
-    batches: createSqliteBatchRepository(db),
-    shards: createSqliteShardRepository(db),
-    workers: createSqliteWorkerRepository(db),
+    files: mapErrors(createSqliteFileRepository(db), asDiskError),
+    uploads: mapErrors(createSqliteUploadRepository(db), asDiskError),
+    batches: mapErrors(createSqliteBatchRepository(db), asDiskError),
+    shards: mapErrors(createSqliteShardRepository(db), asDiskError),
+    workers: mapErrors(createSqliteWorkerRepository(db), asDiskError),
     ping: async () => {
       ping.get();
     },

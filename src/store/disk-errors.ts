@@ -4,7 +4,7 @@
  * becomes UNAVAILABLE (503, retryable) with a message that names the disk; anything else is
  * passed through unchanged.
  */
-import { AppError } from '../../core/errors.js';
+import { AppError } from '../core/errors.js';
 
 /** File system codes, and SQLite's own for a database that cannot grow. */
 const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
