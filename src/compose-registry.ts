@@ -1,10 +1,9 @@
 /**
  * Builds the backend registry from the configuration: with a config file, one route per
  * `models[]` entry (tried in order, exact names or globs), each with its own backend instance,
- * limits and pricing; without one, the simulated model serves every Gemini model. Part of the
+ * limits, call deadline and pricing; without one, the simulated model serves every Gemini model. Part of the
  * composition root: the one place (with main.ts) that picks concrete backends.
  */
-import type { ModelBackend } from './backends/backend.js';
 import { withCallLog } from './backends/call-log.js';
 import { createGeminiBackend } from './backends/gemini/gemini-backend.js';
 import { describeModel, EMBEDDING_METHODS, GENERATION_METHODS, type ModelInfo } from './backends/model-info.js';
@@ -12,6 +11,7 @@ import { createOpenAIBackend } from './backends/openai/openai-backend.js';
 import { createBackendRegistry, type BackendRegistry, type ModelRoute } from './backends/registry.js';
 import { createSimulatedBackend } from './backends/simulated/simulated-backend.js';
 import { SIMULATED_MODELS } from './backends/simulated/simulated-models.js';
+import { withCallTimeout, type ClosableBackend as Closable } from './backends/with-call-timeout.js';
 import type { Config } from './config.js';
 import type { BackendConfig, ModelConfig } from './config-file.js';
 
@@ -23,9 +23,11 @@ export interface ComposedRegistry {
   describe(): string[];
 }
 
-type Closable = ModelBackend & { close?: () => Promise<void> };
-
-function createBackend(config: BackendConfig, settings: Config): Closable {
+/**
+ * `callTimeoutMs` also becomes the HTTP backends' transport timeout unless `timeoutMs` is set:
+ * their own 10-minute default would otherwise cut a route given a longer deadline.
+ */
+function createBackend(config: BackendConfig, settings: Config, callTimeoutMs: number): Closable {
   switch (config.type) {
     case 'openai':
       return createOpenAIBackend({
@@ -34,7 +36,7 @@ function createBackend(config: BackendConfig, settings: Config): Closable {
         ...(config.model ? { model: config.model } : {}),
         // A route's `model` names the upstream model for embeddings too, unless embeddingModel says otherwise.
         ...(config.embeddingModel ?? config.model ? { embeddingModel: config.embeddingModel ?? config.model } : {}),
-        ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+        timeoutMs: config.timeoutMs ?? callTimeoutMs,
         ...(config.maxConnections ? { maxConnections: config.maxConnections } : {}),
         ...(config.headers ? { headers: config.headers } : {}),
       });
@@ -45,7 +47,7 @@ function createBackend(config: BackendConfig, settings: Config): Closable {
         ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
         ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
         ...(config.model ? { model: config.model } : {}),
-        ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+        timeoutMs: config.timeoutMs ?? callTimeoutMs,
         ...(config.maxConnections ? { maxConnections: config.maxConnections } : {}),
         ...(config.headers ? { headers: config.headers } : {}),
       });
@@ -79,6 +81,7 @@ function listedModels(model: ModelConfig): ModelInfo[] {
 
 export function composeRegistry(config: Config): ComposedRegistry {
   const logged = (backend: Closable): Closable => (config.simCallLog ? { ...withCallLog(backend, config.simCallLog), ...(backend.close ? { close: backend.close } : {}) } : backend);
+  const timeoutMsOf = (model: Partial<Pick<ModelConfig, 'timeoutSeconds'>>): number => Math.max(1, Math.round((model.timeoutSeconds ?? config.modelTimeoutSeconds) * 1000));
   const limitsOf = (model: Partial<Pick<ModelConfig, 'maxConcurrency' | 'requestsPerMinute' | 'tokensPerMinute'>>): ModelRoute['limits'] => {
     const requestsPerMinute = model.requestsPerMinute ?? config.modelRequestsPerMinute;
     const tokensPerMinute = model.tokensPerMinute ?? config.modelTokensPerMinute;
@@ -90,7 +93,7 @@ export function composeRegistry(config: Config): ComposedRegistry {
   };
 
   if (!config.models) {
-    const simulated = logged(createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults }));
+    const simulated = withCallTimeout(logged(createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults })), timeoutMsOf({}));
     return {
       registry: createBackendRegistry([{ name: 'gemini-*', backend: simulated, models: SIMULATED_MODELS, limits: limitsOf({}) }]),
       close: async () => undefined,
@@ -99,7 +102,8 @@ export function composeRegistry(config: Config): ComposedRegistry {
   }
   const backends: Closable[] = [];
   const routes: ModelRoute[] = config.models.map((model) => {
-    const backend = logged(createBackend(model.backend, config));
+    const timeoutMs = timeoutMsOf(model);
+    const backend = withCallTimeout(logged(createBackend(model.backend, config, timeoutMs)), timeoutMs);
     backends.push(backend);
     return {
       name: model.name, backend, limits: limitsOf(model), models: listedModels(model),

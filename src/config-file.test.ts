@@ -48,3 +48,11 @@ test('problems are reported with their path in the file', () => {
   assert.throws(() => loadModelConfig(join(dir, 'missing.json'), {}), /Cannot read/);
   assert.throws(() => loadModelConfig(write('empty.json', '{"models": []}'), {}), /models/);
 });
+
+test('timeoutSeconds: a positive number of seconds per route, fractions allowed, within what a timer can wait', () => {
+  const models = loadModelConfig(write('timeouts.yaml', 'models:\n  - name: slow\n    backend: { type: simulated }\n    timeoutSeconds: 1800\n  - name: quick\n    backend: { type: simulated }\n    timeoutSeconds: 0.5\n  - name: plain\n    backend: { type: simulated }\n'), {});
+  assert.deepEqual(models.map((model) => model.timeoutSeconds), [1800, 0.5, undefined]);
+  for (const bad of ['0', '-1', '"ten"', '99999999']) {
+    assert.throws(() => loadModelConfig(write('bad-timeout.yaml', `models:\n  - name: x\n    backend: { type: simulated }\n    timeoutSeconds: ${bad}\n`), {}), /models\[0\]\.timeoutSeconds/);
+  }
+});

@@ -9,6 +9,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
 
+/** Node's timers wait at most 2^31 - 1 ms; leave a second for the deadline's slot. */
+export const MAX_TIMEOUT_SECONDS = 2_147_482;
+
 const secret = { apiKey: z.string().min(1).optional(), apiKeyEnv: z.string().min(1).optional() };
 
 const backendSchema = z.discriminatedUnion('type', [
@@ -57,6 +60,12 @@ const modelSchema = z.strictObject({
   maxConcurrency: z.number().int().positive().optional(),
   requestsPerMinute: z.number().positive().optional(),
   tokensPerMinute: z.number().positive().optional(),
+  /**
+   * Longest one call may take (seconds, fractions allowed) before it is abandoned and retried as
+   * DEADLINE_EXCEEDED; default --model-timeout-seconds (600). Also the HTTP backends' transport
+   * timeout unless their `timeoutMs` says otherwise. At most Node's longest timer (~24.8 days).
+   */
+  timeoutSeconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).optional(),
   pricing: pricingSchema.optional(),
   displayName: z.string().optional(),
   description: z.string().optional(),

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { keyFilePath } from './auth/key-file.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from './backends/backend.js';
 import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
-import { loadModelConfig, type ModelConfig } from './config-file.js';
+import { loadModelConfig, MAX_TIMEOUT_SECONDS, type ModelConfig } from './config-file.js';
 import { LOG_LEVELS } from './lib/logger.js';
 
 const GIB = 1024 * 1024 * 1024;
@@ -89,6 +90,12 @@ const SETTINGS = {
   modelTokensPerMinute: {
     env: 'BATCHMODE_MODEL_TOKENS_PER_MINUTE', flag: '--model-tokens-per-minute', help: 'per model: token rate limit (default none)',
     schema: z.coerce.number().positive().optional(),
+  },
+  /** Per model (the config file's `timeoutSeconds` wins): one backend call's deadline; see DEFAULT_CALL_TIMEOUT_MS. */
+  modelTimeoutSeconds: {
+    env: 'BATCHMODE_MODEL_TIMEOUT_SECONDS', flag: '--model-timeout-seconds',
+    help: `per model: seconds one backend call may take before it is abandoned and retried as DEADLINE_EXCEEDED (default ${DEFAULT_CALL_TIMEOUT_MS / 1000})`,
+    schema: z.coerce.number().positive().max(MAX_TIMEOUT_SECONDS).default(DEFAULT_CALL_TIMEOUT_MS / 1000),
   },
   simLatencyMs: { env: 'BATCHMODE_SIM_LATENCY_MS', flag: '--sim-latency-ms', help: 'simulated model: latency of each call in ms (default 0)', schema: z.coerce.number().nonnegative().default(0) },
   simErrorRate: { env: 'BATCHMODE_SIM_ERROR_RATE', flag: '--sim-error-rate', help: 'simulated model: fraction of calls failing with a transient 503 (default 0)', schema: z.coerce.number().min(0).max(1).default(0) },

@@ -25,9 +25,28 @@ export interface CallOptions {
   resolveFile?: (fileUri: string, signal: AbortSignal) => Promise<{ mimeType: string; data: Buffer }>;
 }
 
+/**
+ * How long one call may take before the batch engine abandons it, when its route sets nothing:
+ * 10 minutes, the OpenAI SDK's default and the HTTP backends' own transport timeout. A
+ * non-streaming backend sends nothing until the whole answer exists, so this bounds the whole
+ * generation: Gemini 2.5 Pro's largest answer (65,536 tokens at ~150 tokens/s) takes about 7
+ * minutes, while a local server at 30-50 tokens/s per sequence under batch load reaches 10
+ * minutes near 20,000-30,000 tokens, so a route expecting outputs that long on slow hardware
+ * should raise `timeoutSeconds`. Shorter would turn legitimate long answers into retries that
+ * redo the same work; longer would let a backend that never answers hold a concurrency slot per
+ * request for longer before the retry.
+ */
+export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
+
 export interface ModelBackend {
   /** Stable identifier for logs and metrics, e.g. `simulated`, `openai:http://host/v1`. */
   readonly id: string;
+  /**
+   * The longest one call may take before the batch engine abandons it (aborting its signal) and
+   * counts a retryable DEADLINE_EXCEEDED; set per route (`timeoutSeconds`, with-call-timeout.ts).
+   * Unset: DEFAULT_CALL_TIMEOUT_MS.
+   */
+  readonly callTimeoutMs?: number;
   generateContent(request: GenerateContentRequest, options: CallOptions): Promise<GenerateContentResponse>;
   /** Streams partial responses; backends without streaming may omit it (the caller falls back). */
   streamGenerateContent?(request: GenerateContentRequest, options: CallOptions): AsyncIterable<GenerateContentResponse>;

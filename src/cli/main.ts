@@ -1,9 +1,16 @@
-/** The `batchmode` command line. */
+/**
+ * The `batchmode` command line. Commander's own usage errors (an unknown option or command, a
+ * missing or extra argument) print one line and a hint, and exit with status 2 (EXIT.USAGE),
+ * like every other usage error; --help and --version exit 0.
+ */
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { ConfigFileError } from '../config-file.js';
 import { DataDirInUseError } from '../store/local/data-dir-lock.js';
+import { installLastResort } from '../lib/last-resort.js';
+import { createLogger } from '../lib/logger.js';
 import { VERSION } from '../version.js';
+import { EXIT } from './exit-codes.js';
 import { registerBatchesCommand } from './batches-command.js';
 import { registerFilesCommand } from './files-command.js';
 import { registerModelsCommand } from './models-command.js';
@@ -16,7 +23,9 @@ import { registerWorkerCommand } from './worker-command.js';
 const program = new Command('batchmode')
   .description('Self-hosted Gemini API Batch Mode')
   .version(VERSION)
-  .showHelpAfterError();
+  // Set before the commands are added: subcommands inherit both.
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
 registerServeCommand(program);
 registerWorkerCommand(program);
 registerSubmitCommand(program);
@@ -25,10 +34,14 @@ registerWatchCommand(registerBatchesCommand(program));
 registerFilesCommand(program);
 registerModelsCommand(program);
 
+// A bug that escapes every handler ends the process loudly (status 70) instead of leaving it
+// running in an unknown state; see lib/last-resort.ts.
+installLastResort(createLogger({ level: 'error' }));
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
-    process.exit(2);
+    process.exit(EXIT.USAGE);
   }
   process.stderr.write(`batchmode: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);

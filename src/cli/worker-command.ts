@@ -1,22 +1,24 @@
 /** `batchmode worker`: batch workers only, sharing a PostgreSQL store with the API processes. */
 import type { Command } from 'commander';
-import { describeSettings, loadConfig, type ConfigFlags } from '../config.js';
+import type { Config } from '../config.js';
 import { createLogger } from '../lib/logger.js';
 import { startWorker } from '../worker-main.js';
+import { registerSettingsCommand, type Env, type ServerCommandRun } from './setting-options.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
-export function registerWorkerCommand(program: Command): void {
-  const command = program.command('worker').description('Run batch workers only (scale-out: needs --database-url)');
-  for (const setting of describeSettings()) command.option(`${setting.flag} <value>`, `${setting.help} [${setting.env}]`);
-  command.action(async (options: ConfigFlags) => {
-    const config = loadConfig(options);
-    const logger = createLogger({ level: config.logLevel });
-    const worker = await startWorker(config, logger);
-    const out = process.stdout;
-    out.write(`batchmode worker ${worker.id} running\n`);
-    out.write(`  storage: ${worker.storage}\n`);
-    out.write(`  concurrency: ${config.workerConcurrency} requests, lease ${config.leaseSeconds} s\n`);
-    for (const route of worker.routes) out.write(`  models: ${route}\n`);
-    stopOnSignals(() => worker.close(), logger);
-  });
+/** Starts the workers, prints their banner and stops them on SIGTERM / SIGINT. */
+async function work(config: Config): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const worker = await startWorker(config, logger);
+  const out = process.stdout;
+  out.write(`batchmode worker ${worker.id} running\n`);
+  out.write(`  storage: ${worker.storage}\n`);
+  out.write(`  concurrency: ${config.workerConcurrency} requests, lease ${config.leaseSeconds} s\n`);
+  for (const route of worker.routes) out.write(`  models: ${route}\n`);
+  stopOnSignals(() => worker.close(), logger);
+}
+
+/** `run` and `env` (default: the process environment, read by config.ts) are replaceable for tests of the option parsing. */
+export function registerWorkerCommand(program: Command, run: ServerCommandRun = work, env?: Env): void {
+  registerSettingsCommand(program, 'worker', 'Run batch workers only (scale-out: needs --database-url)', run, env);
 }

@@ -3,11 +3,18 @@
  * backend says the failure is retryable (after the retry policy's backoff, at least its
  * Retry-After), and the final outcome is a result line either way. Aborts (cancel, shutdown)
  * propagate as rejections: an aborted request has no result.
+ *
+ * Every try has a deadline (the backend's `callTimeoutMs`, default DEFAULT_CALL_TIMEOUT_MS),
+ * counted from when the model's limiter lets it start: past it the try's signal aborts and the
+ * try counts as a retryable DEADLINE_EXCEEDED, whatever the backend rejected with, so a backend
+ * that never answers goes through the same retries as a 503 and, if it never answers at all,
+ * ends as a DEADLINE_EXCEEDED error line. The caller's own abort still wins: it is checked first.
  */
-import { BackendError, type ModelBackend } from '../backends/backend.js';
+import { BackendError, DEFAULT_CALL_TIMEOUT_MS, type ModelBackend } from '../backends/backend.js';
 import type { BatchKind } from '../core/batch.js';
 import type { EmbedContentRequest, GenerateContentRequest, RpcStatus } from '../core/gemini-types.js';
 import { estimateCallTokens } from '../core/token-estimate.js';
+import { createCallDeadlines, type StartDeadline } from './call-deadline.js';
 import type { FileResolver } from './file-resolver.js';
 import type { ModelLimiter } from './model-limiter.js';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
@@ -29,22 +36,30 @@ export interface CallBackendOptions {
   resolveFile?: FileResolver;
   /** Called before each retry (metrics, adaptive limits). */
   onRetry?: (error: BackendError, delayMs: number) => void;
+  /** Where each try's deadline comes from; default one shared by every call of the process. */
+  deadlines?: StartDeadline;
 }
+
+const sharedDeadlines = createCallDeadlines();
 
 export async function callBackend(options: CallBackendOptions): Promise<CallOutcome> {
   const { backend, kind, model, retry, signal, limiter } = options;
   const estimate = limiter?.tracksTokens ? estimateCallTokens(options.request) : 0;
+  const timeoutMs = backend.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const deadlines = options.deadlines ?? sharedDeadlines;
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
     const permit = limiter ? await limiter.acquire(estimate, signal) : undefined;
+    const deadline = deadlines(signal, timeoutMs);
     try {
       const response =
         kind === 'generate'
-          ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal, attempt, ...(options.resolveFile ? { resolveFile: options.resolveFile } : {}) })
-          : await embed(backend, options.request as EmbedContentRequest, model, signal, attempt);
+          ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal: deadline.signal, attempt, ...(options.resolveFile ? { resolveFile: options.resolveFile } : {}) })
+          : await embed(backend, options.request as EmbedContentRequest, model, deadline.signal, attempt);
       permit?.release(limiter?.tracksTokens ? { tokens: usedTokens(response) ?? estimate } : {});
       return { ok: true, response };
-    } catch (error) {
+    } catch (thrown) {
+      const error = deadline.expired && !signal.aborted ? deadlineExceeded(backend, timeoutMs, thrown) : thrown;
       permit?.release(throttleOf(error));
       if (signal.aborted) throw signal.reason;
       const delay = retryDelayMs(error, attempt, retry);
@@ -53,6 +68,15 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
       await options.sleep(delay, signal);
     }
   }
+}
+
+/** The failure of a try whose deadline passed, whatever the backend rejected with once aborted. */
+function deadlineExceeded(backend: ModelBackend, timeoutMs: number, cause: unknown): BackendError {
+  return new BackendError(`The backend (${backend.id}) did not answer within ${timeoutMs / 1000} s (the model's timeoutSeconds).`, {
+    status: 'DEADLINE_EXCEEDED',
+    retryable: true,
+    cause,
+  });
 }
 
 async function embed(backend: ModelBackend, request: EmbedContentRequest, model: string, signal: AbortSignal, attempt: number): Promise<unknown> {

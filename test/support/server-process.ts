@@ -27,6 +27,8 @@ export interface ServerProcessOptions {
   dataDir?: string;
   /** `serve` (default) or `worker`. */
   command?: 'serve' | 'worker';
+  /** More command-line arguments, after the port and data directory (e.g. `['--config', path]`). */
+  args?: readonly string[];
 }
 
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
@@ -36,7 +38,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const ready = command === 'serve' ? /listening on (http:\/\/\S+)/ : /batchmode worker (\S+) running/;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), command, ...(command === 'serve' ? ['--port', '0'] : []), '--data-dir', dataDir],
+    ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), command, ...(command === 'serve' ? ['--port', '0'] : []), '--data-dir', dataDir, ...(options.args ?? [])],
     {
       cwd: projectRoot,
       env: { ...process.env, BATCHMODE_LOG_LEVEL: 'warn', ...options.env },
