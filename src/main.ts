@@ -3,12 +3,13 @@
  * services and routes, starts the HTTP server and, unless `--workers=false`, this process's
  * batch workers (worker-runtime.ts).
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.js';
 import { batchesRoutes } from './api/batches-routes.js';
 import { filesRoutes } from './api/files-routes.js';
 import { healthRoutes } from './api/health-routes.js';
+import { createHttpServer } from './api/http-server.js';
 import { modelsRoutes } from './api/models-routes.js';
 import { uploadRoutes } from './api/upload-routes.js';
 import { workersRoutes } from './api/workers-routes.js';
@@ -102,11 +103,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       maxJsonBodyBytes: MAX_JSON_BODY_BYTES,
     }),
   ];
-  const server = createServer(createApp({ routes, keys, logger, publicUrl: config.publicUrl }));
-  // Big uploads may take long in one request; idle connections still time out on headers.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
+  // Limits, timeouts and answers to unparseable requests: api/http-server.ts.
+  const server = createHttpServer(createApp({ routes, keys, logger, publicUrl: config.publicUrl }), logger);
 
   const sweep = (): void => {
     files.sweep(systemClock.now() - config.uploadIdleHours * HOUR_MS).catch((error: unknown) => {

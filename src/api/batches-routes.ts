@@ -7,7 +7,7 @@ import type { BatchKind } from '../core/batch.js';
 import { AppError, invalidArgument } from '../core/errors.js';
 import { modelIdOf } from '../core/model-name.js';
 import { readResultObjects, type BatchService, type BatchView } from '../queue/batch-service.js';
-import { header, readJsonBody, sendJson, type RouteContext } from './http.js';
+import { header, readJsonBody, sendJson, streamTo, type RouteContext } from './http.js';
 import type { Route } from './router.js';
 import { parseBatchBody, parseDuration } from './wire/batch-body.js';
 import { toOperation } from './wire/batch-operation.js';
@@ -40,7 +40,7 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
       body = await readJsonBody(request, deps.maxInlineBytes);
     } catch (error) {
       if (error instanceof AppError && error.httpStatus === 413) {
-        throw new AppError('INVALID_ARGUMENT', `Inline batch requests must total under ${deps.maxInlineBytes} bytes; upload a JSONL file with the Files API and pass its name instead.`, { httpStatus: 400 });
+        throw new AppError('INVALID_ARGUMENT', `Inline batch requests must total under ${deps.maxInlineBytes} bytes; upload a JSONL file with the Files API and pass its name instead.`, { httpStatus: 413 });
       }
       throw error;
     }
@@ -115,11 +115,9 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
         response.on('close', () => controller.abort(new Error('client went away')));
         const lines = await batches.streamResults(tenantId, params.batchId ?? '', { follow, signal: controller.signal });
         response.writeHead(200, { 'content-type': 'application/jsonl; charset=UTF-8', 'cache-control': 'no-cache' });
-        for await (const chunk of lines) {
-          if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
-          if (controller.signal.aborted) break;
-        }
-        response.end();
+        // A follower learns at once that the stream is open, even before the first result lands.
+        if (follow) response.flushHeaders();
+        await streamTo(response, lines);
       },
     },
   ];

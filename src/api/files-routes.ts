@@ -3,12 +3,11 @@
  * metadata-only create. Uploads are in upload-routes.ts.
  */
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { invalidArgument } from '../core/errors.js';
 import type { FileService } from '../files/file-service.js';
 import type { UploadService } from '../files/upload-service.js';
 import type { ByteRange } from '../store/blob-store.js';
-import { header, readJsonBody, sendJson, type RouteContext } from './http.js';
+import { header, readJsonBody, sendJson, streamTo, type RouteContext } from './http.js';
 import type { Route } from './router.js';
 import { parseFileMetadataBody } from './wire/file-metadata.js';
 import { toWireFile } from './wire/file-resource.js';
@@ -44,7 +43,7 @@ export function filesRoutes(deps: FilesRoutesDeps): Route[] {
     }
     const content = await deps.files.openContent(file, range);
     response.writeHead(range ? 206 : 200, headers);
-    await pipeline(content, response);
+    await streamTo(response, content);
   };
 
   return [

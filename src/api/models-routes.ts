@@ -113,7 +113,7 @@ export function modelsRoutes(deps: ModelsRoutesDeps): Route[] {
       methods: ['POST'],
       pattern: new RegExp(`^/v1beta/models/${MODEL}:batchEmbedContents$`),
       handler: async (context) => {
-        const raw = (await body(context)) as { requests?: unknown };
+        const raw = objectBody(await body(context), 'BatchEmbedContentsRequest') as { requests?: unknown };
         if (!Array.isArray(raw.requests) || raw.requests.length === 0) throw invalidArgument("missing required field 'requests'");
         const signal = requestSignal(context);
         const requests = raw.requests.map((item, index) => embedRequest(item, `requests[${index}]`));
@@ -125,13 +125,20 @@ export function modelsRoutes(deps: ModelsRoutesDeps): Route[] {
       methods: ['POST'],
       pattern: new RegExp(`^/v1beta/models/${MODEL}:countTokens$`),
       handler: async (context) => {
-        const raw = (await body(context)) as { generateContentRequest?: unknown; generate_content_request?: unknown };
+        const raw = objectBody(await body(context), 'CountTokensRequest') as { generateContentRequest?: unknown; generate_content_request?: unknown };
         const inner = raw.generateContentRequest ?? raw.generate_content_request;
         const request = inner === undefined ? generateRequest(raw) : generateRequest(inner);
         sendJson(context.response, 200, { totalTokens: await models.countTokens(model(context), request, requestSignal(context)) });
       },
     },
   ];
+}
+
+/** A body whose fields are read directly must be a JSON object (`null`, `5` or `[]` are 400s, not TypeErrors). */
+function objectBody(value: unknown, type: string): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
+  throw invalidArgument(`Invalid JSON payload received. A ${type} must be an object, got ${kind}.`);
 }
 
 function parseOffsetToken(url: URL): number {

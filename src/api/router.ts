@@ -3,7 +3,11 @@
  * (`/v1beta/files/{id}:download`, `/v1beta/models/{m}:batchGenerateContent`), which the usual
  * path-segment routers handle poorly; explicit patterns with named groups say exactly what
  * matches.
+ *
+ * Path parameters are percent-decoded here; a bad escape (`%E0%A4%A`) or a control character
+ * once decoded (`%00`) is the client's mistake: 400 naming the parameter, never a URIError.
  */
+import { invalidArgument } from '../core/errors.js';
 import type { RouteContext } from './http.js';
 
 export type Handler = (context: RouteContext) => Promise<void>;
@@ -32,8 +36,29 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
       continue;
     }
     const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(match.groups ?? {})) params[name] = decodeURIComponent(value);
+    for (const [name, value] of Object.entries(match.groups ?? {})) params[name] = decodeParam(name, value);
     return { kind: 'found', route, params };
   }
   return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
+}
+
+/** C0 controls and DEL: never part of a name, and PostgreSQL refuses NUL in text. */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+function decodeParam(name: string, raw: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw invalidArgument(`Invalid percent-encoding in the path parameter '${name}': '${shorten(raw)}'.`);
+  }
+  if (CONTROL_CHARACTER.test(decoded)) {
+    throw invalidArgument(`The path parameter '${name}' contains a control character: '${shorten(raw)}'.`);
+  }
+  return decoded;
+}
+
+/** Echoes at most 100 characters of client input in an error message. */
+export function shorten(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }

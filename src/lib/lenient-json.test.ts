@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LenientJsonError, parseLenientJson } from './lenient-json.js';
+import { LenientJsonError, nestingBeyond, parseLenientJson } from './lenient-json.js';
 
 test('strict JSON parses as JSON', () => {
   assert.deepEqual(parseLenientJson('{"a":[1,2.5,"x",null,true]}'), { a: [1, 2.5, 'x', null, true] });
@@ -36,4 +36,27 @@ test('broken input throws a positioned error', () => {
   assert.throws(() => parseLenientJson('{"a": 1} x'), /unexpected 'x'/);
   assert.throws(() => parseLenientJson(''), /unexpected end/);
   assert.throws(() => parseLenientJson('[1,'), LenientJsonError);
+});
+
+test('nesting deeper than the limit is refused on the strict and the lenient path, without a stack overflow', () => {
+  const deep = (levels: number, open: string, close: string, inner = ''): string => open.repeat(levels) + inner + close.repeat(levels);
+  for (const text of [deep(100_000, '[', ']'), `{"a":${deep(100_000, '[', ']')}}`, deep(100_000, "{'a':", '}', '1'), deep(100_000, '[', '')]) {
+    assert.throws(() => parseLenientJson(text), (error: unknown) => error instanceof LenientJsonError && /nesting deeper than 512 levels/.test(error.message));
+  }
+  assert.equal((parseLenientJson(deep(512, '[', ']')) as unknown[]).length, 1);
+  assert.throws(() => parseLenientJson(deep(513, '[', ']')), /nesting deeper than 512 levels at position 512/);
+  assert.throws(() => parseLenientJson(deep(4, '{a:', '}', '1'), 3), /nesting deeper than 3 levels/);
+  assert.deepEqual(parseLenientJson(deep(3, '{a:', '}', '1'), 3), { a: { a: { a: 1 } } });
+});
+
+test('brackets inside strings do not count as nesting', () => {
+  const brackets = '['.repeat(2000);
+  assert.deepEqual(parseLenientJson(JSON.stringify({ text: brackets, quoted: `\\"${brackets}` })), { text: brackets, quoted: `\\"${brackets}` });
+  assert.deepEqual(parseLenientJson(`{'text': '${brackets}'}`), { text: brackets });
+});
+
+test('nestingBeyond finds the first bracket past the limit in strict JSON', () => {
+  assert.equal(nestingBeyond('{"a":[[1]]}', 3), -1);
+  assert.equal(nestingBeyond('{"a":[[[1]]]}', 3), 7);
+  assert.equal(nestingBeyond('{"a":"[[[[\\"[[[["}', 3), -1);
 });

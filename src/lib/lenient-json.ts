@@ -7,7 +7,12 @@
  * are read with this parser. Strict JSON takes the fast path through `JSON.parse`; anything
  * else is read by a small recursive-descent parser that also accepts single-quoted strings,
  * unquoted keys, bare-word values, trailing commas and comments.
+ *
+ * Both paths refuse nesting deeper than MAX_JSON_DEPTH: `JSON.parse` itself copes with 100,000
+ * levels, but whatever walks the value afterwards (validation, normalisation) recurses and
+ * would overflow the stack, and the lenient parser recurses itself.
  */
+import { MAX_JSON_DEPTH } from './json-depth.js';
 
 /** Thrown with a position-bearing message when the text is not even lenient JSON. */
 export class LenientJsonError extends Error {
@@ -20,13 +25,52 @@ export class LenientJsonError extends Error {
   }
 }
 
+/** Objects and arrays nested deeper than this are refused (no Gemini request comes close). */
+export { MAX_JSON_DEPTH };
+
 /** Parses `text` as JSON, falling back to the lenient grammar described above. */
-export function parseLenientJson(text: string): unknown {
+export function parseLenientJson(text: string, maxDepth: number = MAX_JSON_DEPTH): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
-    return new LenientParser(text).parseDocument();
+    return new LenientParser(text, maxDepth).parseDocument();
   }
+  const tooDeep = nestingBeyond(text, maxDepth);
+  if (tooDeep !== -1) throw new LenientJsonError(`${tooDeepMessage(maxDepth)} at position ${tooDeep}`, tooDeep);
+  return value;
+}
+
+const tooDeepMessage = (maxDepth: number): string => `nesting deeper than ${maxDepth} levels`;
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The position of the first `{` or `[` nested deeper than `maxDepth`, or -1. Exact for text
+ * that `JSON.parse` accepted (strict JSON: only double-quoted strings); one pass, no allocation.
+ */
+export function nestingBeyond(text: string, maxDepth: number = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === BACKSLASH) index++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) {
+      inString = true;
+    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+      if (++depth > maxDepth) return index;
+    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return -1;
 }
 
 const BARE_WORD_STOP = new Set([',', '}', ']', ':', '{', '[', '"', "'"]);
@@ -36,8 +80,12 @@ const ESCAPES: Record<string, string> = {
 
 class LenientParser {
   private index = 0;
+  private depth = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
 
   parseDocument(): unknown {
     this.skipSpace();
@@ -51,8 +99,12 @@ class LenientParser {
     this.skipSpace();
     const char = this.text[this.index];
     if (char === undefined) this.fail('unexpected end of input');
-    if (char === '{') return this.parseObject();
-    if (char === '[') return this.parseArray();
+    if (char === '{' || char === '[') {
+      if (++this.depth > this.maxDepth) this.fail(tooDeepMessage(this.maxDepth));
+      const nested = char === '{' ? this.parseObject() : this.parseArray();
+      this.depth--;
+      return nested;
+    }
     if (char === '"' || char === "'") return this.parseString(char);
     return this.parseBareValue();
   }

@@ -171,3 +171,8 @@ test('throughput on typical small lines (reported, not asserted)', (context) => 
   assert.equal(parsed, count);
   context.diagnostic(`parseBatchLine: ${Math.round(count / seconds).toLocaleString('en')} lines/s (JSON.parse included) over ${count.toLocaleString('en')} lines`);
 });
+
+test('a line nested deeper than 512 levels is refused where it is parsed, not when it runs', () => {
+  const deep = `{"request":{"contents":[{"parts":[{"functionCall":{"name":"f","args":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}}]}]}}`;
+  assert.throws(() => parseBatchLine(deep, 'generate'), /nests deeper than 512 levels/);
+});

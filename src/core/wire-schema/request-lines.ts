@@ -8,6 +8,7 @@
  * `thinking_config` outside `generationConfig` are unknown fields, as on the real server.
  */
 import type { EmbedContentRequest, GenerateContentRequest } from '../gemini-types.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../lib/json-depth.js';
 import { normalizeMessage } from './normalize-message.js';
 import { WireSchemaError } from './wire-schema-error.js';
 
@@ -59,12 +60,18 @@ export function parseBatchLine(text: string, kind: BatchLineKind): BatchLine {
 }
 
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new WireSchemaError('', 'invalid JSON', `invalid JSON: ${detail}`);
   }
+  // Refused at create, where the line number is known, not when the request runs.
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new WireSchemaError('', 'invalid JSON', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return value;
 }
 
 function normalizeRequest(value: unknown, kind: BatchLineKind, path: string): GenerateContentRequest | EmbedContentRequest {
