@@ -6,7 +6,7 @@ import { fileIdFromReference } from '../core/file.js';
 import type { BatchKind } from '../core/batch.js';
 import { AppError, invalidArgument } from '../core/errors.js';
 import { modelIdOf } from '../core/model-name.js';
-import { readResultObjects, type BatchService, type BatchView } from '../queue/batch-service.js';
+import { readResultObjects, type BatchService, type BatchView } from '../batches/index.js';
 import { header, readJsonBody, sendJson, streamTo, type RouteContext } from './http.js';
 import type { Route } from './router.js';
 import { parseBatchBody, parseDuration } from './wire/batch-body.js';

@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { invalidArgument } from '../core/errors.js';
 import type { EmbedContentRequest, GenerateContentRequest } from '../core/gemini-types.js';
 import { normalizeMessage } from '../core/wire-schema/normalize-message.js';
-import type { InteractiveService } from '../queue/interactive-service.js';
+import type { InteractiveService } from '../models/index.js';
 import { errorBody, toAppError } from './error-response.js';
 import { readJsonBody, sendJson, type RouteContext } from './http.js';
 import type { Route } from './router.js';

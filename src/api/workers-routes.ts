@@ -2,7 +2,7 @@
  * `GET /v1beta/workers` (a batchmode extension): the worker processes alive now, their load,
  * and the shards they hold of the caller's batches.
  */
-import type { WorkerDirectory } from '../queue/worker-directory.js';
+import type { WorkerDirectory } from '../worker/worker-directory.js';
 import { sendJson } from './http.js';
 import type { Route } from './router.js';
 

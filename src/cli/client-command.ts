@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { createApiClient, type ApiClient } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
-import { ConfigError, loadClientConfig } from '../config.js';
+import { ConfigError, loadClientConfig } from '../config/settings.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
 /** The flags every client command takes. */

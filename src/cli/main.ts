@@ -4,12 +4,12 @@
  * like every other usage error; --help and --version exit 0.
  */
 import { Command } from 'commander';
-import { ConfigError } from '../config.js';
-import { ConfigFileError } from '../config-file.js';
+import { ConfigError } from '../config/settings.js';
+import { ConfigFileError } from '../config/model-config-file.js';
 import { DataDirInUseError } from '../store/local/data-dir-lock.js';
 import { installLastResort } from '../lib/last-resort.js';
 import { createLogger } from '../lib/logger.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { EXIT } from './exit-codes.js';
 import { registerBatchesCommand } from './batches-command.js';
 import { registerFilesCommand } from './files-command.js';

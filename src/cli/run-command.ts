@@ -12,9 +12,9 @@ import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { createApiClient } from '../client/api-client.js';
 import type { InputFormat } from '../client/batch-input.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/settings.js';
 import { createLogger } from '../lib/logger.js';
-import { startServer } from '../main.js';
+import { startServer } from '../server/start-api.js';
 import { runClientAction } from './client-command.js';
 import { submitBatch } from './submit-flow.js';
 

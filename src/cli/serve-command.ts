@@ -1,8 +1,8 @@
 /** `batchmode serve`: the API server (with its own batch workers unless --workers=false). */
 import type { Command } from 'commander';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import { createLogger } from '../lib/logger.js';
-import { startServer } from '../main.js';
+import { startServer } from '../server/start-api.js';
 import { registerSettingsCommand, type Env, type ServerCommandRun } from './setting-options.js';
 import { stopOnSignals } from './stop-on-signals.js';
 

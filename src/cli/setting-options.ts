@@ -9,7 +9,7 @@
  * however its documentation wants and still reach its setting.
  */
 import { Option, type Command } from 'commander';
-import { describeSettings, loadConfig, type Config, type ConfigFlags, type SettingName } from '../config.js';
+import { describeSettings, loadConfig, type Config, type ConfigFlags, type SettingName } from '../config/settings.js';
 
 /** Environment variables, as config.ts reads them. */
 export type Env = Readonly<Record<string, string | undefined>>;

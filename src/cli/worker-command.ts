@@ -1,8 +1,8 @@
 /** `batchmode worker`: batch workers only, sharing a PostgreSQL store with the API processes. */
 import type { Command } from 'commander';
-import type { Config } from '../config.js';
+import type { Config } from '../config/settings.js';
 import { createLogger } from '../lib/logger.js';
-import { startWorker } from '../worker-main.js';
+import { startWorker } from '../server/start-worker.js';
 import { registerSettingsCommand, type Env, type ServerCommandRun } from './setting-options.js';
 import { stopOnSignals } from './stop-on-signals.js';
 

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { startInProcessServer } from '../support/in-process-server.js';
-import type { RunningServer } from '../../src/main.js';
+import type { RunningServer } from '../../src/server/start-api.js';
 
 const KEY = 'upload-key';
 const OTHER_KEY = 'other-key';

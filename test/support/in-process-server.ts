@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type ConfigFlags } from '../../src/config.js';
+import { loadConfig, type ConfigFlags } from '../../src/config/settings.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { startServer, type RunningServer } from '../../src/main.js';
+import { startServer, type RunningServer } from '../../src/server/start-api.js';
 
 export async function startInProcessServer(flags: ConfigFlags = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'batchmode-it-'));

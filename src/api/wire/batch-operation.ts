@@ -7,7 +7,7 @@
  */
 import { isTerminal } from '../../core/batch.js';
 import { toTimestamp } from '../../lib/clock.js';
-import type { BatchView } from '../../queue/batch-service.js';
+import type { BatchView } from '../../batches/index.js';
 
 const TYPE_PREFIX = 'type.googleapis.com/google.ai.generativelanguage.v1main.';
 

@@ -1,6 +1,6 @@
 /** The `:progress` extension's JSON (camelCase, counts as int64 strings like batchStats). */
 import { toTimestamp } from '../../lib/clock.js';
-import type { BatchProgressView } from '../../queue/batch-progress.js';
+import type { BatchProgressView } from '../../batches/index.js';
 
 export function toProgressBody(view: BatchProgressView, stateNames: 'batch' | 'job'): Record<string, unknown> {
   const { batch } = view;

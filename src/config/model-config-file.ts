@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
+import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
 
 /** Node's timers wait at most 2^31 - 1 ms; leave a second for the deadline's slot. */
 export const MAX_TIMEOUT_SECONDS = 2_147_482;

@@ -25,7 +25,7 @@ import { isBlank, readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
 import { errorLine, rpcStatus, type RequestIdentity } from './result-line.js';
-import { readShardOutput } from './shard-output.js';
+import { readShardOutput } from './shard-log.js';
 
 export interface FinalizeDeps {
   store: Store;

@@ -27,11 +27,11 @@ import type { Semaphore } from '../lib/semaphore.js';
 import type { BlobAppender, BlobStore } from '../store/blob-store.js';
 import type { ClaimedShard, Store } from '../store/store.js';
 import { callBackend, toRpcStatus, type CallOutcome } from './call-backend.js';
-import { errorLine, rpcStatus, successLine, type RequestIdentity } from './result-line.js';
-import { createFileResolver } from './file-resolver.js';
+import { errorLine, rpcStatus, successLine, type RequestIdentity } from '../batches/result-line.js';
+import { createFileResolver } from '../files/file-resolver.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { encodeOutputLine, readShardOutput, shardOutputKey } from './shard-output.js';
+import { encodeOutputLine, readShardOutput, shardOutputKey } from '../batches/shard-log.js';
 
 export interface ShardRunnerDeps {
   store: Store;

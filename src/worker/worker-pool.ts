@@ -10,10 +10,10 @@ import type { BatchRecord } from '../core/batch.js';
 import { createBackOff } from '../lib/back-off.js';
 import { Semaphore } from '../lib/semaphore.js';
 import type { BackendError } from '../backends/backend.js';
-import type { WorkerStatus } from './batch-progress.js';
+import type { WorkerStatus } from '../batches/batch-progress.js';
 import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
 import type { ClaimedShard } from '../store/store.js';
-import { finalizeBatch, type FinalizeDeps } from './finalize-batch.js';
+import { finalizeBatch, type FinalizeDeps } from '../batches/finalize-batch.js';
 import { runShard, type ShardRunnerDeps } from './run-shard.js';
 
 export interface WorkerPoolOptions extends Omit<ShardRunnerDeps, 'slots' | 'limiterFor' | 'onBackendFailure'>, FinalizeDeps {

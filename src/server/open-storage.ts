@@ -10,13 +10,13 @@
  * File bytes go to `--blob-url` (S3-compatible) when given, else to the data directory.
  */
 import { join } from 'node:path';
-import type { Config } from './config.js';
-import type { Logger } from './lib/logger.js';
-import type { BlobStore } from './store/blob-store.js';
-import { lockDataDir } from './store/local/data-dir-lock.js';
-import { createLocalBlobStore, localBlobRoot } from './store/local/local-blob-store.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { Config } from '../config/settings.js';
+import type { Logger } from '../lib/logger.js';
+import type { BlobStore } from '../store/blob-store.js';
+import { lockDataDir } from '../store/local/data-dir-lock.js';
+import { createLocalBlobStore, localBlobRoot } from '../store/local/local-blob-store.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 
 export interface Storage {
   store: Store;
@@ -44,7 +44,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     };
   }
   // Loaded only when configured: the embedded default does not pay for pg and the AWS SDK.
-  const { openPostgresStore } = await import('./store/postgres/postgres-store.js');
+  const { openPostgresStore } = await import('../store/postgres/postgres-store.js');
   const store = await openPostgresStore({
     connectionString: config.databaseUrl,
     ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
@@ -65,7 +65,7 @@ async function openBlobs(config: Config): Promise<{ blobs: BlobStore; blobDescri
   }
   const [{ S3Client }, { createS3BlobStore, parseBlobUrl, s3ClientOptionsFromEnv, S3_REQUEST_HANDLER }] = await Promise.all([
     import('@aws-sdk/client-s3'),
-    import('./store/s3/s3-blob-store.js'),
+    import('../store/s3/s3-blob-store.js'),
   ]);
   const { bucket, prefix } = parseBlobUrl(config.blobUrl);
   const client = new S3Client({ ...s3ClientOptionsFromEnv(config.awsEnv), requestHandler: S3_REQUEST_HANDLER });

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { keyFilePath } from './auth/key-file.js';
-import { DEFAULT_CALL_TIMEOUT_MS } from './backends/backend.js';
-import { simulatedFaultSchema } from './backends/simulated/simulated-fault.js';
-import { loadModelConfig, MAX_TIMEOUT_SECONDS, type ModelConfig } from './config-file.js';
-import { LOG_LEVELS } from './lib/logger.js';
+import { keyFilePath } from '../auth/key-file.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../backends/backend.js';
+import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
+import { loadModelConfig, MAX_TIMEOUT_SECONDS, type ModelConfig } from './model-config-file.js';
+import { LOG_LEVELS } from '../lib/logger.js';
 
 const GIB = 1024 * 1024 * 1024;
 

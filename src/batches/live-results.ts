@@ -9,7 +9,7 @@ import type { BatchRecord } from '../core/batch.js';
 import { readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
-import { resultLineStart, shardOutputKey } from './shard-output.js';
+import { resultLineStart, shardOutputKey } from './shard-log.js';
 
 export interface LiveResultsDeps {
   store: Store;

@@ -5,10 +5,20 @@
  */
 import { isTerminal, type BatchRecord } from '../core/batch.js';
 import type { Clock } from '../lib/clock.js';
-import type { LimiterSnapshot } from './model-limiter.js';
 
 /** Why a batch is not moving; STOPPING: cancelled or expired, its results file is being written. */
 export type PendingReason = 'QUEUED' | 'RATE_LIMITED' | 'BACKEND_UNAVAILABLE' | 'NO_WORKERS' | 'STOPPING';
+
+/** A model limiter's state, as the workers report it (worker/model-limiter.ts). */
+export interface LimiterSnapshot {
+  concurrencyLimit: number;
+  inFlight: number;
+  waiting: number;
+  /** Set while waiting on RPM/TPM budget or a Retry-After pause: epoch ms when starts resume. */
+  rateLimitedUntilMs?: number;
+  /** Throttled releases so far (including those inside a cooldown). */
+  throttledCount: number;
+}
 
 /** What this process's workers know about a model route. */
 export interface ModelStatus {

@@ -16,7 +16,7 @@ import type {
 } from '../core/gemini-types.js';
 import { modelIdOf } from '../core/model-name.js';
 import { estimatePromptTokens } from '../core/token-estimate.js';
-import type { FileResolver } from './file-resolver.js';
+import type { FileResolver } from '../files/file-resolver.js';
 
 export interface InteractiveService {
   listModels(): ModelInfo[];

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Command, CommanderError } from 'commander';
-import { registerServeCommand } from './cli/serve-command.js';
-import type { Env } from './cli/setting-options.js';
-import { registerWorkerCommand } from './cli/worker-command.js';
-import { describeSettings, type Config, type SettingName } from './config.js';
+import { registerServeCommand } from '../cli/serve-command.js';
+import type { Env } from '../cli/setting-options.js';
+import { registerWorkerCommand } from '../cli/worker-command.js';
+import { describeSettings, type Config, type SettingName } from './settings.js';
 
 const work = mkdtempSync(join(tmpdir(), 'batchmode-settings-'));
 const modelsFile = join(work, 'models.yaml');
@@ -108,7 +108,7 @@ for (const command of ['serve', 'worker'] as const) {
 }
 
 test("README's configuration table lists every setting's flag and variable, and no other flag", () => {
-  const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
+  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
   const start = readme.indexOf('\n## Configuration');
   assert.ok(start >= 0, 'README has a Configuration section');
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));

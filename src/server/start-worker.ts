@@ -3,9 +3,9 @@
  * PostgreSQL store (and the blob store) with the API processes; shards are handed out by
  * leases in the database, so any number of these may run on any number of machines.
  */
-import { composeRegistry } from './compose-registry.js';
-import { ConfigError, type Config } from './config.js';
-import { createLogger, type Logger } from './lib/logger.js';
+import { composeRegistry } from './compose-backends.js';
+import { ConfigError, type Config } from '../config/settings.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { openStorage } from './open-storage.js';
 import { createWorkerRuntime } from './worker-runtime.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadClientConfig, loadConfig } from './config.js';
+import { ConfigError, loadClientConfig, loadConfig } from './settings.js';
 
 test('defaults apply when nothing is set', () => {
   const config = loadConfig({}, {});

@@ -22,6 +22,7 @@
  * always runs eventually while the long-run rate still holds.
  */
 import { type Clock, systemClock } from '../lib/clock.js';
+import type { LimiterSnapshot } from '../batches/batch-progress.js';
 import { createLinkedQueue, type LinkedQueueEntry } from '../lib/linked-queue.js';
 import { createTokenBucket, type TokenBucket } from '../lib/token-bucket.js';
 
@@ -73,15 +74,7 @@ export interface LimiterPermit {
 }
 
 /** The limiter's state, for metrics and the dashboard. */
-export interface LimiterSnapshot {
-  concurrencyLimit: number;
-  inFlight: number;
-  waiting: number;
-  /** Set while waiting on RPM/TPM budget or a Retry-After pause: epoch ms when starts resume. */
-  rateLimitedUntilMs?: number;
-  /** Throttled releases so far (including those inside a cooldown). */
-  throttledCount: number;
-}
+export type { LimiterSnapshot };
 
 /** Concurrency and rate limits for one model. */
 export interface ModelLimiter {

@@ -4,16 +4,16 @@
  * limits, call deadline and pricing; without one, the simulated model serves every Gemini model. Part of the
  * composition root: the one place (with main.ts) that picks concrete backends.
  */
-import { withCallLog } from './backends/call-log.js';
-import { createGeminiBackend } from './backends/gemini/gemini-backend.js';
-import { describeModel, EMBEDDING_METHODS, GENERATION_METHODS, type ModelInfo } from './backends/model-info.js';
-import { createOpenAIBackend } from './backends/openai/openai-backend.js';
-import { createBackendRegistry, type BackendRegistry, type ModelRoute } from './backends/registry.js';
-import { createSimulatedBackend } from './backends/simulated/simulated-backend.js';
-import { SIMULATED_MODELS } from './backends/simulated/simulated-models.js';
-import { withCallTimeout, type ClosableBackend as Closable } from './backends/with-call-timeout.js';
-import type { Config } from './config.js';
-import type { BackendConfig, ModelConfig } from './config-file.js';
+import { withCallLog } from '../backends/call-log.js';
+import { createGeminiBackend } from '../backends/gemini/gemini-backend.js';
+import { describeModel, EMBEDDING_METHODS, GENERATION_METHODS, type ModelInfo } from '../backends/model-info.js';
+import { createOpenAIBackend } from '../backends/openai/openai-backend.js';
+import { createBackendRegistry, type BackendRegistry, type ModelRoute } from '../backends/registry.js';
+import { createSimulatedBackend } from '../backends/simulated/simulated-backend.js';
+import { SIMULATED_MODELS } from '../backends/simulated/simulated-models.js';
+import { withCallTimeout, type ClosableBackend as Closable } from '../backends/with-call-timeout.js';
+import type { Config } from '../config/settings.js';
+import type { BackendConfig, ModelConfig } from '../config/model-config-file.js';
 
 export interface ComposedRegistry {
   registry: BackendRegistry;

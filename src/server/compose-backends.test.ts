@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DEFAULT_CALL_TIMEOUT_MS } from './backends/backend.js';
-import { composeRegistry } from './compose-registry.js';
-import { loadConfig } from './config.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../backends/backend.js';
+import { composeRegistry } from './compose-backends.js';
+import { loadConfig } from '../config/settings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batchmode-compose-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,19 +4,19 @@
  * `batchmode worker` runs only this.
  */
 import { hostname } from 'node:os';
-import type { BackendRegistry } from './backends/registry.js';
-import type { Config } from './config.js';
-import type { WorkerRecord } from './core/worker.js';
-import { systemClock } from './lib/clock.js';
-import { randomId } from './lib/ids.js';
-import type { Logger } from './lib/logger.js';
-import { abortableSleep } from './queue/call-backend.js';
-import { DEFAULT_RETRY_POLICY } from './queue/retry-policy.js';
-import { createWorkerHeartbeat } from './queue/worker-heartbeat.js';
-import { createWorkerPool, type WorkerPool } from './queue/worker-pool.js';
-import type { BlobStore } from './store/blob-store.js';
-import type { Store } from './store/store.js';
-import { VERSION } from './version.js';
+import type { BackendRegistry } from '../backends/registry.js';
+import type { Config } from '../config/settings.js';
+import type { WorkerRecord } from '../core/worker.js';
+import { systemClock } from '../lib/clock.js';
+import { randomId } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import { abortableSleep } from '../worker/call-backend.js';
+import { DEFAULT_RETRY_POLICY } from '../worker/retry-policy.js';
+import { createWorkerHeartbeat } from '../worker/worker-heartbeat.js';
+import { createWorkerPool, type WorkerPool } from '../worker/worker-pool.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { Store } from '../store/store.js';
+import { VERSION } from '../core/version.js';
 
 const HOUR_MS = 3_600_000;
 const WORKER_POLL_MS = 250;

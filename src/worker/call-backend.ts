@@ -15,10 +15,10 @@ import type { BatchKind } from '../core/batch.js';
 import type { EmbedContentRequest, GenerateContentRequest, RpcStatus } from '../core/gemini-types.js';
 import { estimateCallTokens } from '../core/token-estimate.js';
 import { createCallDeadlines, type StartDeadline } from './call-deadline.js';
-import type { FileResolver } from './file-resolver.js';
+import type { FileResolver } from '../files/file-resolver.js';
 import type { ModelLimiter } from './model-limiter.js';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
-import { rpcStatus } from './result-line.js';
+import { rpcStatus } from '../batches/result-line.js';
 
 export type CallOutcome = { ok: true; response: unknown } | { ok: false; error: RpcStatus };
 

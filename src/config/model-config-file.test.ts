@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigFileError, loadModelConfig } from './config-file.js';
+import { ConfigFileError, loadModelConfig } from './model-config-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batchmode-config-'));
 const write = (name: string, text: string): string => {

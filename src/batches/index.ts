@@ -1,0 +1,10 @@
+/**
+ * The batch lifecycle as the API sees it: the one entry point of batches/ for the HTTP layer
+ * (lint keeps api/ from importing anything else here). The worker side (worker/) imports the
+ * modules it runs directly: finalize, the shard log, result lines.
+ */
+export { createBatchService, readResultObjects, batchNotFound } from './batch-service.js';
+export type { BatchService, BatchServiceDeps, BatchView, BatchPage } from './batch-service.js';
+export type { BatchProgressView, PendingReason, WorkerStatus, ModelStatus, LimiterSnapshot } from './batch-progress.js';
+export { createBatchSubmitter } from './submit-batch.js';
+export type { SubmitBatchInput } from './submit-batch.js';

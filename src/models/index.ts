@@ -1,0 +1,3 @@
+/** The interactive endpoints' service (generate, stream, embed, count tokens): the entry point of models/. */
+export { createInteractiveService } from './models-service.js';
+export type { InteractiveService } from './models-service.js';
