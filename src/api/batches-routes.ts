@@ -1,12 +1,12 @@
 /**
- * Batch Mode routes (spec §2, §3): create (generate and embed), get, list, cancel and delete,
+ * Batch Mode routes (docs/wire-contract.md, Batch API): create (generate and embed), get, list, cancel and delete,
  * including the guide's lenient spellings (`GET …:cancel`, `GET …:delete`).
  */
 import { fileIdFromReference } from '../core/file.js';
 import type { BatchKind } from '../core/batch.js';
 import { AppError, invalidArgument } from '../core/errors.js';
 import { modelIdOf } from '../core/model-name.js';
-import { readResultObjects, type BatchService, type BatchView } from '../batches/index.js';
+import type { BatchService } from '../batches/index.js';
 import { header, readJsonBody, sendJson, streamTo, type RouteContext } from './http.js';
 import type { Route } from './router.js';
 import { parseBatchBody, parseDuration } from './wire/batch-body.js';
@@ -27,12 +27,6 @@ const BATCH_PAGES = { pageSize: 50, maxPageSize: 1000 };
 
 export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
   const { batches } = deps;
-
-  const render = async (view: BatchView): Promise<Record<string, unknown>> => {
-    if (view.batch.inputKind !== 'inline' || !view.batch.resultsBlobKey) return toOperation(view, { stateNames: deps.stateNames });
-    const inlinedResponses = await readResultObjects(await batches.openResults(view.batch));
-    return toOperation(view, { inlinedResponses, stateNames: deps.stateNames });
-  };
 
   const create = (kind: BatchKind) => async ({ request, response, params, tenantId }: RouteContext): Promise<void> => {
     let body: unknown;
@@ -91,7 +85,8 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
       methods: ['GET'],
       pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}$`),
       handler: async ({ response, params, tenantId }) => {
-        sendJson(response, 200, await render(await batches.get(tenantId, params.batchId ?? '')));
+        const view = await batches.getWithResults(tenantId, params.batchId ?? '');
+        sendJson(response, 200, toOperation(view, { inlinedResponses: view.inlinedResponses, stateNames: deps.stateNames }));
       },
     },
     { methods: ['DELETE'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}$`), handler: remove },

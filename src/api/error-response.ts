@@ -13,11 +13,18 @@ export interface ErrorBody {
   error: { code: number; message: string; status: string; details?: unknown[] };
 }
 
-export function toAppError(error: unknown): AppError {
+/**
+ * Any thrown value as the AppError the client is answered with: AppErrors as they are, transient
+ * failures as UNAVAILABLE, everything else as an INTERNAL that leaks nothing. (Not the models
+ * service's `backendErrorToAppError`, which converts BackendErrors only and passes the rest on.)
+ */
+export function toResponseError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isTransientFailure(error)) return new AppError('UNAVAILABLE', 'A storage service is unavailable; retry later.', { cause: error });
   return new AppError('INTERNAL', 'Internal error encountered.', { cause: error });
 }
+
+
 
 export function errorBody(error: AppError): ErrorBody {
   const details = error.errorInfo
@@ -30,7 +37,7 @@ export function errorBody(error: AppError): ErrorBody {
 
 /** Writes the error response (or ends the connection if headers already went out). */
 export function writeError(response: ServerResponse, error: unknown, logger: Logger): AppError {
-  const appError = toAppError(error);
+  const appError = toResponseError(error);
   if (appError.status === 'INTERNAL') logger.error('request failed', { error: appError.cause ?? appError });
   // A dependency that is down (the database restarting): worth a line, not an alarm per request.
   else if (appError.status === 'UNAVAILABLE') logger.warn('request failed: unavailable', { error: appError.cause ?? appError.message });

@@ -1,5 +1,5 @@
 /**
- * Files API routes (spec §4): get, list, delete, download on both URL forms, and the
+ * Files API routes (docs/wire-contract.md, Files API): get, list, delete, download on both URL forms, and the
  * metadata-only create. Uploads are in upload-routes.ts.
  */
 import { Readable } from 'node:stream';

@@ -14,8 +14,12 @@ import { silentLogger } from '../lib/logger.js';
 import { readText, sendJson, streamTo } from './http.js';
 import { createHttpServer, rawErrorResponse, type HttpServerLimits } from './http-server.js';
 import { AppError } from '../core/errors.js';
+import { hold } from '../../test/support/hold.js';
+import { pollUntil } from '../../test/support/poll.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The connections `server` holds open now. */
+const connectionsOf = (server: Server): Promise<number> =>
+  new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
 
 interface Raw {
   text: string;
@@ -58,7 +62,7 @@ describe('createHttpServer', () => {
       void (async () => {
         const url = request.url ?? '/';
         if (url === '/slow') {
-          await sleep(600);
+          await hold(600, "the server's own slow work, longer than the idle timeout");
           sendJson(response, 200, { slow: true });
         } else if (url === '/body') {
           try {
@@ -94,7 +98,7 @@ describe('createHttpServer', () => {
       for (const byte of 'ET /healthz HTTP/1.1\r\nHost: x\r\n') {
         if (socket.destroyed) return;
         socket.write(byte);
-        await sleep(50);
+        await hold(50, 'a slow client: one byte of headers per 50 ms');
       }
     });
     assert.equal(trickled.closed, true);
@@ -131,21 +135,24 @@ describe('createHttpServer', () => {
       socket.pause();
     });
     assert.match(raw.text, /^HTTP\/1\.1 200 /);
-    for (let waited = 0; !sourceDestroyed && waited < 2_000; waited += 50) await sleep(50);
+    await pollUntil(async () => sourceDestroyed, (destroyed) => destroyed, 2_000, 50, 'the streamed source to be stopped');
     assert.equal(sourceDestroyed, true);
   });
 
   test('connections beyond the cap are closed at once; those within it are served', async () => {
     const port = await start({ maxConnections: 3 });
+    const server = servers.at(-1)!;
     const idle = await Promise.all([0, 1, 2].map(() => new Promise<Socket>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => resolve(socket));
       socket.on('error', () => undefined);
     })));
-    await sleep(100);
+    // The server has accepted all three before the fourth comes.
+    await pollUntil(() => connectionsOf(server), (count) => count >= 3, 2_000, 10, 'three connections accepted');
     const refused = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 2_000);
     assert.deepEqual(refused, { text: '', closed: true });
     for (const socket of idle) socket.destroy();
-    await sleep(100);
+    // The server has seen them close before the next one comes.
+    await pollUntil(() => connectionsOf(server), (count) => count === 0, 2_000, 10, 'the idle connections closed');
     const served = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 2_000);
     assert.match(served.text, /^HTTP\/1\.1 200 /);
   });

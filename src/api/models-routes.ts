@@ -1,5 +1,5 @@
 /**
- * Model routes (spec §5): models.list / models.get, and the interactive calls: generateContent,
+ * Model routes (docs/wire-contract.md, models): models.list / models.get, and the interactive calls: generateContent,
  * streamGenerateContent (SSE with `alt=sse`, else a JSON array), embedContent,
  * batchEmbedContents (what the JS SDK's embedContent calls) and countTokens. Bodies are
  * normalised and validated like batch requests; an aborted client aborts the backend call.
@@ -9,7 +9,7 @@ import { invalidArgument } from '../core/errors.js';
 import type { EmbedContentRequest, GenerateContentRequest } from '../core/gemini-types.js';
 import { normalizeMessage } from '../core/wire-schema/normalize-message.js';
 import type { InteractiveService } from '../models/index.js';
-import { errorBody, toAppError } from './error-response.js';
+import { errorBody, toResponseError } from './error-response.js';
 import { readJsonBody, sendJson, type RouteContext } from './http.js';
 import type { Route } from './router.js';
 import { parsePageSize } from './wire/pagination.js';
@@ -68,7 +68,7 @@ export function modelsRoutes(deps: ModelsRoutesDeps): Route[] {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) write(next.value);
     } catch (error) {
       // Mid-stream failures travel as a chunk carrying {"error": …}, which the SDK turns into an ApiError.
-      write(errorBody(toAppError(error)));
+      write(errorBody(toResponseError(error)));
     }
     endStream(response, isSse);
   };

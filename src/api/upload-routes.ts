@@ -1,5 +1,5 @@
 /**
- * `POST /upload/v1beta/files`: Google's upload front end (spec §4.1).
+ * `POST /upload/v1beta/files`: Google's upload front end (docs/wire-contract.md, resumable upload).
  *
  * - `x-goog-upload-protocol: resumable` + `x-goog-upload-command: start` opens an upload and
  *   answers with `x-goog-upload-url`. The same path with `?upload_id=…` takes the chunks

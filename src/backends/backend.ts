@@ -1,7 +1,7 @@
 /**
  * The model backend port. The queue and the interactive endpoints know only this type; each
  * backend (simulated, OpenAI-compatible, upstream Gemini) is a factory producing one. Optional
- * abilities are optional members.
+ * abilities are optional members; so is `close()`, which the built-in backends all implement.
  */
 import type { RpcStatusName } from '../core/errors.js';
 import type {
@@ -53,6 +53,12 @@ export interface ModelBackend {
   embedContent?(request: EmbedContentRequest, options: CallOptions): Promise<EmbedContentResponse>;
   /** Token count of the prompt; backends without a tokenizer may omit it (the caller estimates). */
   countTokens?(request: GenerateContentRequest, options: CallOptions): Promise<number>;
+  /**
+   * Waits for the calls in flight, then releases what the backend holds (connection pools);
+   * called once, at shutdown, by the registry's `close()`. Optional, so a decorator or a test
+   * double without resources need not write one; a decorator must forward it when present.
+   */
+  close?(): Promise<void>;
 }
 
 /**

@@ -39,5 +39,6 @@ export function withCallLog(backend: ModelBackend, path: string): ModelBackend {
   }
   const countTokens = backend.countTokens?.bind(backend);
   if (countTokens) logged.countTokens = countTokens;
+  if (backend.close) logged.close = backend.close.bind(backend);
   return logged;
 }

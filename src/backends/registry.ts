@@ -1,9 +1,10 @@
 /**
  * Model name → backend and limits. Routes are tried in order; a route's name is an exact model
  * id or a glob (`gemini-*`). Explicitly described models are listed by models.list; a glob
- * route serves any matching name.
+ * route serves any matching name. The registry owns its routes' backends: its `close()` closes them.
  */
 import { modelIdOf } from '../core/model-name.js';
+import { globToRegExp, isGlob } from '../lib/glob.js';
 import type { Pricing } from '../core/usage.js';
 import type { ModelBackend } from './backend.js';
 import { describeModel, type ModelInfo } from './model-info.js';
@@ -40,16 +41,25 @@ export interface ResolvedModel {
 export interface BackendRegistry {
   resolve(model: string): ResolvedModel | undefined;
   list(): ModelInfo[];
+  /**
+   * Closes every route's backend once (a backend serving several routes is closed once), at
+   * shutdown; later calls answer the first call's promise.
+   */
+  close(): Promise<void>;
 }
-
 
 export function createBackendRegistry(routes: readonly ModelRoute[]): BackendRegistry {
   const compiled = routes.map((route) => ({
     route,
-    pattern: new RegExp(`^${route.name.split('*').map(escapeRegExp).join('.*')}$`),
+    pattern: globToRegExp(route.name),
     described: new Map((route.models ?? []).map((info) => [modelIdOf(info.name), info])),
   }));
+  let closed: Promise<void> | undefined;
   return {
+    close() {
+      closed ??= Promise.all([...new Set(routes.map((route) => route.backend))].map(async (backend) => backend.close?.())).then(() => undefined);
+      return closed;
+    },
     resolve(model) {
       const id = modelIdOf(model);
       for (const { route, pattern, described } of compiled) {
@@ -62,7 +72,7 @@ export function createBackendRegistry(routes: readonly ModelRoute[]): BackendReg
       const seen = new Set<string>();
       const models: ModelInfo[] = [];
       for (const { route, described } of compiled) {
-        const infos = described.size > 0 ? [...described.values()] : route.name.includes('*') ? [] : [describeModel(route.name)];
+        const infos = described.size > 0 ? [...described.values()] : isGlob(route.name) ? [] : [describeModel(route.name)];
         for (const info of infos) {
           if (seen.has(info.name)) continue;
           seen.add(info.name);
@@ -72,8 +82,4 @@ export function createBackendRegistry(routes: readonly ModelRoute[]): BackendReg
       return models;
     },
   };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,18 +1,15 @@
 /**
  * Gives a backend its route's call deadline (`callTimeoutMs`, from the model configuration's
  * `timeoutSeconds`): the same backend, every method delegated unchanged, plus the property the
- * batch engine reads (queue/call-backend.ts). The deadline itself is enforced by the caller, so
+ * batch engine reads (worker/call-backend.ts). The deadline itself is enforced by the caller, so
  * every backend gets it, whatever its transport.
  */
 import type { ModelBackend } from './backend.js';
 
-/** A backend that may own connections to close. */
-export type ClosableBackend = ModelBackend & { close?: () => Promise<void> };
-
 /** `backend` with `callTimeoutMs` set; its other members (and `close`, if any) delegated. */
-export function withCallTimeout(backend: ClosableBackend, callTimeoutMs: number): ClosableBackend {
+export function withCallTimeout(backend: ModelBackend, callTimeoutMs: number): ModelBackend {
   if (!Number.isFinite(callTimeoutMs) || callTimeoutMs <= 0) throw new RangeError(`callTimeoutMs must be a positive number, got ${callTimeoutMs}`);
-  const timed: ClosableBackend = {
+  const timed: ModelBackend = {
     id: backend.id,
     callTimeoutMs,
     generateContent: backend.generateContent.bind(backend),

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { isTerminal, type BatchRecord } from '../core/batch.js';
+import { batchInputKey, shardLogsPrefix } from '../core/blob-keys.js';
 import { AppError, failedPrecondition } from '../core/errors.js';
 import { estimateCost, type Pricing, type TokenUsage } from '../core/usage.js';
 import type { Clock } from '../lib/clock.js';
@@ -14,7 +15,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { BatchProgress, ListCursor, Store } from '../store/store.js';
 import { describeProgress, type BatchProgressView, type WorkerStatus } from './batch-progress.js';
 import { streamResults } from './live-results.js';
-import { inputBlobKey, type SubmitBatchInput } from './submit-batch.js';
+import type { SubmitBatchInput } from './submit-batch.js';
 
 /** A batch with its live counts. */
 export interface BatchView {
@@ -25,6 +26,8 @@ export interface BatchView {
   usage?: TokenUsage | undefined;
   /** Estimated cost in USD with the batch discount, when the model has pricing. */
   estimatedCostUsd?: number | undefined;
+  /** A finished inline batch's results, one object per request in input order (getWithResults only). */
+  inlinedResponses?: unknown[] | undefined;
 }
 
 export interface BatchPage {
@@ -35,6 +38,8 @@ export interface BatchPage {
 export interface BatchService {
   create(input: SubmitBatchInput): Promise<BatchView>;
   get(tenantId: string, id: string): Promise<BatchView>;
+  /** `get`, plus the results of a finished inline batch (they go inside its Operation). */
+  getWithResults(tenantId: string, id: string): Promise<BatchView>;
   list(tenantId: string, pageSize: number, after?: ListCursor): Promise<BatchPage>;
   /** Stops the batch: no new requests start, in-flight ones are aborted, finished results are kept. */
   cancel(tenantId: string, id: string): Promise<void>;
@@ -82,7 +87,7 @@ const RATE_WINDOW_MS = 10_000;
 
 export const batchNotFound = (id: string): AppError => new AppError('NOT_FOUND', `Batch batches/${id} was not found.`);
 
-function counts(batch: BatchRecord, progress: BatchProgress | undefined): Omit<BatchView, 'estimatedCostUsd'> {
+function counts(batch: BatchRecord, progress: BatchProgress | undefined): Pick<BatchView, 'batch' | 'succeededCount' | 'failedCount' | 'usage'> {
   if (batch.resultsBlobKey !== undefined || !progress) {
     return { batch, succeededCount: batch.succeededCount, failedCount: batch.failedCount, usage: batch.usage };
   }
@@ -134,6 +139,11 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     }
   };
 
+  const get = async (tenantId: string, id: string): Promise<BatchView> => {
+    const batch = await load(tenantId, id);
+    return view(batch, (await store.batches.progress([id])).get(id));
+  };
+
   return {
     async create(input) {
       const batch = await deps.submit(input);
@@ -141,9 +151,13 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       return view(batch, undefined);
     },
 
-    async get(tenantId, id) {
-      const batch = await load(tenantId, id);
-      return view(batch, (await store.batches.progress([id])).get(id));
+    get,
+
+    async getWithResults(tenantId, id) {
+      const current = await get(tenantId, id);
+      const { inputKind, resultsBlobKey } = current.batch;
+      if (inputKind !== 'inline' || resultsBlobKey === undefined) return current;
+      return { ...current, inlinedResponses: await readResultObjects(await blobs.read(resultsBlobKey)) };
     },
 
     async list(tenantId, pageSize, after) {
@@ -176,8 +190,8 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       if (!isTerminal(batch.state)) await stop(batch);
       const removed = await store.batches.delete(tenantId, id);
       if (!removed) throw batchNotFound(id);
-      await blobs.delete(inputBlobKey(id));
-      await blobs.deletePrefix(`batches/${id}/shards/`);
+      await blobs.delete(batchInputKey(id));
+      await blobs.deletePrefix(shardLogsPrefix(id));
       // A file batch's results live on as files/batch-<id>; an inline batch's go with it.
       if (batch.inputKind === 'inline' && batch.resultsBlobKey) await blobs.delete(batch.resultsBlobKey);
     },
@@ -216,7 +230,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 }
 
 /** Parses a results blob into objects (inline batches: at most ~20 MB of input, so bounded). */
-export async function readResultObjects(results: Readable): Promise<unknown[]> {
+async function readResultObjects(results: Readable): Promise<unknown[]> {
   const items: unknown[] = [];
   for await (const line of readLines(results)) {
     if (line.bytes.length > 0) items.push(JSON.parse(line.bytes.toString('utf8')) as unknown);

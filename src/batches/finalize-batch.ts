@@ -16,6 +16,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { resultsFileId, type BatchRecord, type ShardRecord } from '../core/batch.js';
+import { resultsKey, shardLogsPrefix } from '../core/blob-keys.js';
 import type { RpcStatusName } from '../core/errors.js';
 import type { FileRecord } from '../core/file.js';
 import { addUsage, emptyUsage } from '../core/usage.js';
@@ -35,8 +36,6 @@ export interface FinalizeDeps {
   fileRetentionMs: number;
 }
 
-export const resultsBlobKey = (batchId: string, attempt: string): string => `batches/${batchId}/results-${attempt}.jsonl`;
-
 const UNRUN: Partial<Record<BatchRecord['state'], { status: RpcStatusName; message: string }>> = {
   BATCH_STATE_CANCELLED: { status: 'CANCELLED', message: 'The batch was cancelled before this request ran.' },
   BATCH_STATE_EXPIRED: { status: 'DEADLINE_EXCEEDED', message: "The batch's completion window ended before this request ran." },
@@ -52,7 +51,7 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   const batch = found;
   const shards = await store.shards.listForBatch(batchId);
   const unrun = UNRUN[batch.stopState ?? batch.state] ?? MISSING;
-  const key = resultsBlobKey(batchId, randomUUID());
+  const key = resultsKey(batchId, randomUUID());
 
   const hash = createHash('sha256');
   let sizeBytes = 0;
@@ -114,7 +113,7 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   }
   if (won) {
     // The results file now holds everything: the input copy and the shard logs can go.
-    await blobs.deletePrefix(`batches/${batchId}/shards/`);
+    await blobs.deletePrefix(shardLogsPrefix(batchId));
     await blobs.delete(batch.inputBlobKey);
   } else {
     await blobs.delete(key);

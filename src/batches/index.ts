@@ -3,7 +3,7 @@
  * (lint keeps api/ from importing anything else here). The worker side (worker/) imports the
  * modules it runs directly: finalize, the shard log, result lines.
  */
-export { createBatchService, readResultObjects, batchNotFound } from './batch-service.js';
+export { createBatchService, batchNotFound } from './batch-service.js';
 export type { BatchService, BatchServiceDeps, BatchView, BatchPage } from './batch-service.js';
 export type { BatchProgressView, PendingReason, WorkerStatus, ModelStatus, LimiterSnapshot } from './batch-progress.js';
 export { createBatchSubmitter } from './submit-batch.js';

@@ -6,10 +6,11 @@
  * a follower sees every request exactly once. A finished batch streams its results file.
  */
 import type { BatchRecord } from '../core/batch.js';
+import { shardLogKey } from '../core/blob-keys.js';
 import { readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
-import { resultLineStart, shardOutputKey } from './shard-log.js';
+import { isWholeLine, parseLogLine } from './shard-log.js';
 
 export interface LiveResultsDeps {
   store: Store;
@@ -19,7 +20,6 @@ export interface LiveResultsDeps {
   pollMs: number;
 }
 
-const TAB = 0x09;
 const NEWLINE = Buffer.from('\n');
 
 export async function* streamResults(
@@ -33,7 +33,7 @@ export async function* streamResults(
   let batch: BatchRecord | undefined = first;
   while (batch && !batch.resultsBlobKey) {
     for (const shard of await store.shards.listForBatch(first.id)) {
-      const key = shardOutputKey(first.id, shard.index);
+      const key = shardLogKey(first.id, shard.index);
       const from = offsets.get(shard.index) ?? 0;
       const size = await blobs.size(key);
       if (size === undefined || size <= from) continue;
@@ -44,13 +44,12 @@ export async function* streamResults(
         continue; // removed by finalization: the results file has it
       }
       for await (const line of readLines(stream, from)) {
-        if (line.end === line.start + line.bytes.length) break; // a line still being written
+        if (!isWholeLine(line)) break; // a line still being written
         offsets.set(shard.index, line.end);
-        const start = resultLineStart(line.bytes);
-        const index = Number(line.bytes.subarray(0, line.bytes.indexOf(TAB)).toString());
-        if (start === -1 || sent[index] === 1) continue;
-        sent[index] = 1;
-        yield Buffer.concat([line.bytes.subarray(start), NEWLINE]);
+        const entry = parseLogLine(line.bytes);
+        if (!entry || entry.requestIndex >= sent.length || sent[entry.requestIndex] === 1) continue;
+        sent[entry.requestIndex] = 1;
+        yield Buffer.concat([entry.resultLine, NEWLINE]);
       }
     }
     if (!options.follow) return;

@@ -3,25 +3,57 @@
  * order): `<request index>\t<s|f>\t<usage>\t<result line JSON>\n` (s = succeeded, f = failed;
  * usage = `prompt,candidates,thoughts,cached,total` tokens, empty when none was reported). A worker
  * taking over a shard reads the log to skip what is done; a torn last line (the writer died
- * mid-write) is ignored and cut off. Finalization reads it back to order results.
+ * mid-write) is ignored and cut off. Finalization reads it back to order results; live results
+ * read it while the batch runs. This module is the only one that knows the line format.
  */
 import type { ShardRecord } from '../core/batch.js';
+import { shardLogKey } from '../core/blob-keys.js';
 import { addUsage, decodeUsage, emptyUsage, encodeUsage, type TokenUsage } from '../core/usage.js';
-import { readLines } from '../lib/line-reader.js';
+import { readLines, type Line } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 
-export const shardOutputKey = (batchId: string, index: number): string => `batches/${batchId}/shards/${index}.log`;
+/** Separates the fields of a log line. */
+export const FIELD_SEPARATOR = '\t';
+/** The outcome field of a succeeded request; a failed one has `f`. */
+export const SUCCEEDED_MARK = 's';
+export const FAILED_MARK = 'f';
+
+const TAB = FIELD_SEPARATOR.charCodeAt(0);
+const SUCCEEDED = SUCCEEDED_MARK.charCodeAt(0);
 
 export function encodeOutputLine(requestIndex: number, succeeded: boolean, resultLine: string, usage?: Partial<TokenUsage>): string {
-  return `${requestIndex}\t${succeeded ? 's' : 'f'}\t${encodeUsage(usage)}\t${resultLine}\n`;
+  const mark = succeeded ? SUCCEEDED_MARK : FAILED_MARK;
+  return `${requestIndex}${FIELD_SEPARATOR}${mark}${FIELD_SEPARATOR}${encodeUsage(usage)}${FIELD_SEPARATOR}${resultLine}\n`;
 }
 
-/** Where the result line starts within a log line (after the third tab), or -1 for a torn line. */
-export function resultLineStart(line: Buffer): number {
-  const first = line.indexOf(TAB);
-  if (first === -1 || line[first + 2] !== TAB) return -1;
-  const third = line.indexOf(TAB, first + 3);
-  return third === -1 ? -1 : third + 1;
+/** One parsed log line. */
+export interface LogEntry {
+  /** The request's index in the batch (not in the shard). */
+  requestIndex: number;
+  succeeded: boolean;
+  /** Tokens the request used, when the backend reported them. */
+  usage: Partial<TokenUsage> | undefined;
+  /** The result line (JSON, no newline), a view into the log line's bytes. */
+  resultLine: Buffer;
+}
+
+/** Whether a line read from a log ended with its newline (else it is still being written, or torn). */
+export const isWholeLine = (line: Line): boolean => line.end > line.start + line.bytes.length;
+
+/** Parses one log line (without its newline); undefined when it is not a well-formed entry. */
+export function parseLogLine(bytes: Buffer): LogEntry | undefined {
+  const first = bytes.indexOf(TAB);
+  if (first <= 0 || bytes[first + 2] !== TAB) return undefined;
+  const third = bytes.indexOf(TAB, first + 3);
+  if (third === -1) return undefined;
+  const requestIndex = Number(bytes.subarray(0, first).toString());
+  if (!Number.isInteger(requestIndex) || requestIndex < 0) return undefined;
+  return {
+    requestIndex,
+    succeeded: bytes[first + 1] === SUCCEEDED,
+    usage: decodeUsage(bytes.subarray(first + 3, third).toString()),
+    resultLine: bytes.subarray(third + 1),
+  };
 }
 
 export interface ShardOutput {
@@ -36,29 +68,28 @@ export interface ShardOutput {
   storedBytes: number | undefined;
 }
 
-const TAB = 0x09;
-
+/**
+ * Reads a shard's log up to its first torn or foreign line. A request logged twice (a retry
+ * after a lost lease) counts once; its later line wins.
+ */
 export async function readShardOutput(blobs: BlobStore, shard: ShardRecord): Promise<ShardOutput> {
-  const key = shardOutputKey(shard.batchId, shard.index);
+  const key = shardLogKey(shard.batchId, shard.index);
   const storedBytes = await blobs.size(key);
   const output: ShardOutput = {
     lines: new Array<Buffer | undefined>(shard.requestCount), succeeded: 0, failed: 0, usage: emptyUsage(), validBytes: 0, storedBytes,
   };
   if (storedBytes === undefined) return output;
   for await (const line of readLines(await blobs.read(key))) {
-    const complete = line.end > line.start + line.bytes.length; // ended with a newline
-    const start = resultLineStart(line.bytes);
-    if (!complete || start === -1) break;
-    const firstTab = line.bytes.indexOf(TAB);
-    const position = Number(line.bytes.subarray(0, firstTab).toString()) - shard.firstRequest;
+    const entry = isWholeLine(line) ? parseLogLine(line.bytes) : undefined;
+    if (!entry) break;
+    const position = entry.requestIndex - shard.firstRequest;
     if (!(position >= 0 && position < shard.requestCount)) break;
     if (output.lines[position] === undefined) {
-      if (line.bytes[firstTab + 1] === 0x73 /* s */) output.succeeded++;
+      if (entry.succeeded) output.succeeded++;
       else output.failed++;
-      const usage = decodeUsage(line.bytes.subarray(firstTab + 3, start - 1).toString());
-      if (usage) addUsage(output.usage, usage);
+      if (entry.usage) addUsage(output.usage, entry.usage);
     }
-    output.lines[position] = line.bytes.subarray(start);
+    output.lines[position] = entry.resultLine;
     output.validBytes = line.end;
   }
   return output;

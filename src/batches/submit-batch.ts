@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord, type ShardRecord } from '../core/batch.js';
+import { batchInputKey, batchPrefix } from '../core/blob-keys.js';
 import { AppError, invalidArgument, modelNotFound, permissionDenied } from '../core/errors.js';
 import { fileAccessDeniedMessage } from '../core/file.js';
 import { formatLineError } from '../core/wire-schema/describe-line-error.js';
@@ -53,8 +54,6 @@ export interface SubmitBatchInput {
 const MAX_LINE_ERRORS = 20;
 /** A shard also ends at this many input bytes, so its output stays small in memory. */
 const MAX_SHARD_BYTES = 16 * 1024 * 1024;
-
-export const inputBlobKey = (batchId: string): string => `batches/${batchId}/input.jsonl`;
 
 /** Collects shard boundaries while the input is read line by line. */
 class ShardPlanner {
@@ -179,7 +178,7 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
       throw invalidArgument(`models/${input.model} does not support ${methodOf(input.kind)}.`);
     }
     const batchId = deps.randomId(BATCH_ID_LENGTH);
-    const key = inputBlobKey(batchId);
+    const key = batchInputKey(batchId);
     let planner: ShardPlanner;
     try {
       if (input.source.kind === 'file') {
@@ -194,7 +193,7 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
       }
       if (planner.requestCount === 0) throw invalidArgument('The batch has no requests: the input is empty.');
     } catch (error) {
-      await blobs.deletePrefix(`batches/${batchId}/`);
+      await blobs.deletePrefix(batchPrefix(batchId));
       throw error;
     }
     const now = clock.now();
@@ -211,7 +210,7 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     const result = await store.batches.create(batch, planner.shards);
     if (!result.created) {
       // Another create with the same key won the race: this one's input copy is not needed.
-      await blobs.deletePrefix(`batches/${batchId}/`);
+      await blobs.deletePrefix(batchPrefix(batchId));
       return replay(result.batch, requestHash) ?? result.batch;
     }
     return batch;

@@ -4,7 +4,8 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { resourceName, type ApiClient } from '../client/api-client.js';
 import { countsOf, inlinedResponsesOf, isTerminalState, responsesFileOf, shortState, type BatchOperation } from '../client/wire-types.js';
-import { addClientOptions, clientFrom, collectPages, parsePageSize, printFields, printJson, runClientAction, shortTime, type ClientOptions } from './client-command.js';
+import { addClientOptions, clientFrom, printFields, printJson, runClientAction, shortTime, type ClientOptions } from './client-command.js';
+import { addListCommand, addNamedAction } from './client-subcommands.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { formatBytes, formatCount, renderTable } from './output/format.js';
 
@@ -12,16 +13,8 @@ import { formatBytes, formatCount, renderTable } from './output/format.js';
 export function registerBatchesCommand(program: Command): Command {
   const batches = program.command('batches').description('List, inspect, cancel and delete batch jobs, and fetch their results');
 
-  addClientOptions(batches.command('list').description('List batches, newest first'))
-    .option('--page-size <n>', 'batches per page')
-    .option('--all', 'follow every page')
-    .action(runClientAction(async (options: ClientOptions & { pageSize?: string; all?: boolean }) => {
-      const { client, json } = clientFrom(options);
-      const page = await collectPages((size, token) => client.listBatches(size, token), parsePageSize(options.pageSize), options.all === true);
-      if (json) return printJson({ batches: page.items, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) });
-      process.stdout.write(renderTable(['NAME', 'STATE', 'DONE/TOTAL', 'FAILED', 'MODEL', 'CREATED'], page.items.map(batchRow)));
-      if (page.nextPageToken) process.stderr.write('(more batches: pass --all)\n');
-    }));
+  const printBatches = (items: BatchOperation[]): void => void process.stdout.write(renderTable(['NAME', 'STATE', 'DONE/TOTAL', 'FAILED', 'MODEL', 'CREATED'], items.map(batchRow)));
+  addListCommand(batches, { collection: 'batches', description: 'List batches, newest first', list: (client, size, token) => client.listBatches(size, token), print: printBatches });
 
   addClientOptions(batches.command('get').argument('<name>', 'batch name (batches/ID or ID)').description('Show a batch'))
     .action(runClientAction(async (name: string, options: ClientOptions) => {
@@ -44,23 +37,9 @@ export function registerBatchesCommand(program: Command): Command {
       ]);
     }));
 
-  addClientOptions(batches.command('cancel').argument('<name>', 'batch name').description('Cancel a batch (finished results are kept)'))
-    .action(runClientAction(async (name: string, options: ClientOptions) => {
-      const { client, json } = clientFrom(options);
-      const full = resourceName('batches', name);
-      await client.cancelBatch(full);
-      if (json) return printJson({ name: full, cancelled: true });
-      process.stdout.write(`cancelled ${full}\n`);
-    }));
-
-  addClientOptions(batches.command('delete').argument('<name>', 'batch name').description('Delete a batch (cancels it if running)'))
-    .action(runClientAction(async (name: string, options: ClientOptions) => {
-      const { client, json } = clientFrom(options);
-      const full = resourceName('batches', name);
-      await client.deleteBatch(full);
-      if (json) return printJson({ name: full, deleted: true });
-      process.stdout.write(`deleted ${full}\n`);
-    }));
+  const named = { collection: 'batches', argument: 'batch name' } as const;
+  addNamedAction(batches, { ...named, verb: 'cancel', done: 'cancelled', description: 'Cancel a batch (finished results are kept)', act: (client, full) => client.cancelBatch(full) });
+  addNamedAction(batches, { ...named, verb: 'delete', done: 'deleted', description: 'Delete a batch (cancels it if running)', act: (client, full) => client.deleteBatch(full) });
 
   addClientOptions(batches.command('results').argument('<name>', 'batch name').description('Write a finished batch\'s results (JSONL) to a file or stdout'))
     .option('-o, --output <file>', 'write to this file instead of stdout')

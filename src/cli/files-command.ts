@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { resourceName } from '../client/api-client.js';
 import type { FileResource } from '../client/wire-types.js';
-import { addClientOptions, clientFrom, collectPages, parsePageSize, printFields, printJson, runClientAction, shortTime, type ClientOptions } from './client-command.js';
+import { addClientOptions, clientFrom, printFields, printJson, runClientAction, shortTime, type ClientOptions } from './client-command.js';
+import { addListCommand, addNamedAction } from './client-subcommands.js';
 import { formatBytes, renderTable } from './output/format.js';
 import { createProgressBar } from './output/progress-bar.js';
 
@@ -10,19 +11,7 @@ import { createProgressBar } from './output/progress-bar.js';
 export function registerFilesCommand(program: Command): Command {
   const files = program.command('files').description('Upload, list, download and delete files');
 
-  addClientOptions(files.command('list').description('List files'))
-    .option('--page-size <n>', 'files per page')
-    .option('--all', 'follow every page')
-    .action(runClientAction(async (options: ClientOptions & { pageSize?: string; all?: boolean }) => {
-      const { client, json } = clientFrom(options);
-      const page = await collectPages((size, token) => client.listFiles(size, token), parsePageSize(options.pageSize), options.all === true);
-      if (json) return printJson({ files: page.items, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) });
-      const rows = page.items.map((file) => [
-        file.name, file.displayName ?? '', sizeOf(file), shortTime(file.createTime), shortTime(file.expirationTime),
-      ]);
-      process.stdout.write(renderTableOf(rows));
-      if (page.nextPageToken) process.stderr.write('(more files: pass --all)\n');
-    }));
+  addListCommand(files, { collection: 'files', description: 'List files', list: (client, size, token) => client.listFiles(size, token), print: printFiles });
 
   addClientOptions(files.command('upload').argument('<path>', 'local file').description('Upload a file (resumable, 8 MiB chunks)'))
     .option('--display-name <name>', 'display name (default: the file name)')
@@ -66,14 +55,7 @@ export function registerFilesCommand(program: Command): Command {
       process.stdout.write(`downloaded ${full} to ${options.output} (${formatBytes(bytes)})\n`);
     }));
 
-  addClientOptions(files.command('delete').argument('<name>', 'file name').description('Delete a file'))
-    .action(runClientAction(async (name: string, options: ClientOptions) => {
-      const { client, json } = clientFrom(options);
-      const full = resourceName('files', name);
-      await client.deleteFile(full);
-      if (json) return printJson({ name: full, deleted: true });
-      process.stdout.write(`deleted ${full}\n`);
-    }));
+  addNamedAction(files, { collection: 'files', verb: 'delete', done: 'deleted', argument: 'file name', description: 'Delete a file', act: (client, full) => client.deleteFile(full) });
 
   return files;
 }
@@ -82,6 +64,7 @@ function sizeOf(file: FileResource): string {
   return file.sizeBytes === undefined ? '' : formatBytes(Number(file.sizeBytes));
 }
 
-function renderTableOf(rows: string[][]): string {
-  return renderTable(['NAME', 'DISPLAY NAME', 'SIZE', 'CREATED', 'EXPIRES'], rows);
+function printFiles(files: FileResource[]): void {
+  const rows = files.map((file) => [file.name, file.displayName ?? '', sizeOf(file), shortTime(file.createTime), shortTime(file.expirationTime)]);
+  process.stdout.write(renderTable(['NAME', 'DISPLAY NAME', 'SIZE', 'CREATED', 'EXPIRES'], rows));
 }

@@ -4,8 +4,7 @@
  * like every other usage error; --help and --version exit 0.
  */
 import { Command } from 'commander';
-import { ConfigError } from '../config/settings.js';
-import { ConfigFileError } from '../config/model-config-file.js';
+import { ConfigError } from '../config/config-error.js';
 import { DataDirInUseError } from '../store/local/data-dir-lock.js';
 import { installLastResort } from '../lib/last-resort.js';
 import { createLogger } from '../lib/logger.js';
@@ -39,7 +38,7 @@ registerModelsCommand(program);
 installLastResort(createLogger({ level: 'error' }));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof DataDirInUseError) {
+  if (error instanceof ConfigError || error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT.USAGE);
   }

@@ -1,7 +1,8 @@
 /** `batchmode submit <input> --model M [--wait] [--output F]`: a file of prompts to a batch (and its results). */
 import type { Command } from 'commander';
 import type { InputFormat } from '../client/batch-input.js';
-import { addClientOptions, clientFrom, pollOption, runClientAction } from './client-command.js';
+import { pollOption } from './client-command.js';
+import { addClientAction } from './client-subcommands.js';
 import { submitBatch } from './submit-flow.js';
 
 interface SubmitFlags {
@@ -31,20 +32,17 @@ export function registerSubmitCommand(program: Command): void {
     .option('--prompt-column <column>', 'CSV: the column holding the prompt (header name or 1-based number)')
     .option('--key-column <column>', 'CSV: the column holding the key (default row-<n>)')
     .option('--poll-seconds <seconds>', 'how often --wait polls (default 1)');
-  addClientOptions(command).action(
-    runClientAction(async (inputPath: string, flags: SubmitFlags) => {
-      const { client, json } = clientFrom(flags);
-      const outcome = await submitBatch(client, {
-        inputPath, model: flags.model, wait: flags.wait === true,
-        ...(flags.output ? { outputPath: flags.output } : {}),
-        ...(flags.displayName ? { displayName: flags.displayName } : {}),
-        ...(flags.format ? { format: flags.format } : {}),
-        ...(flags.promptColumn ? { promptColumn: flags.promptColumn } : {}),
-        ...(flags.keyColumn ? { keyColumn: flags.keyColumn } : {}),
-        ...pollOption(flags.pollSeconds),
-      });
-      process.stdout.write(json ? `${JSON.stringify(outcome)}\n` : `${outcome.batch}\n`);
-      process.exitCode = outcome.exitCode;
-    }),
-  );
+  addClientAction(command, async (inputPath: string, flags: SubmitFlags, { client, json }) => {
+    const outcome = await submitBatch(client, {
+      inputPath, model: flags.model, wait: flags.wait === true,
+      ...(flags.output ? { outputPath: flags.output } : {}),
+      ...(flags.displayName ? { displayName: flags.displayName } : {}),
+      ...(flags.format ? { format: flags.format } : {}),
+      ...(flags.promptColumn ? { promptColumn: flags.promptColumn } : {}),
+      ...(flags.keyColumn ? { keyColumn: flags.keyColumn } : {}),
+      ...pollOption(flags.pollSeconds),
+    });
+    process.stdout.write(json ? `${JSON.stringify(outcome)}\n` : `${outcome.batch}\n`);
+    process.exitCode = outcome.exitCode;
+  });
 }

@@ -1,11 +1,13 @@
+// Tests of the batch input converter: JSONL, one prompt per line and CSV files to request lines.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { convertBatchInput, detectFormat, InputError } from './batch-input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batch-input-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const convert = async (name: string, content: string, options = {}): Promise<{ count: number; lines: { key: string; request: { contents: { parts: { text: string }[] }[] } }[] }> => {
   const input = join(dir, name);
   writeFileSync(input, content);

@@ -1,4 +1,4 @@
-/** The parts of the Gemini REST resources the command-line client reads (spec §3–§4). */
+/** The parts of the Gemini REST resources the command-line client reads (docs/wire-contract.md). */
 
 export interface FileResource {
   name: string;

@@ -1,11 +1,14 @@
+// Tests of the model config file: JSON and YAML, validation messages with paths, keys from the environment.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { ConfigFileError, loadModelConfig } from './model-config-file.js';
+import { after, test } from 'node:test';
+import { ConfigError } from './config-error.js';
+import { loadModelConfig } from './model-config-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batchmode-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string): string => {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -37,7 +40,7 @@ test('YAML works too', () => {
 test('problems are reported with their path in the file', () => {
   const bad = { models: [{ name: 'x', backend: { type: 'openai', baseUrl: 'not a url' }, maxConcurrency: 0, colour: 'red' }] };
   assert.throws(() => loadModelConfig(write('bad.json', JSON.stringify(bad)), {}), (error: unknown) => {
-    assert.ok(error instanceof ConfigFileError);
+    assert.ok(error instanceof ConfigError);
     assert.match(error.message, /models\[0\]\.backend\.baseUrl/);
     assert.match(error.message, /models\[0\]\.maxConcurrency/);
     assert.match(error.message, /colour/);

@@ -8,34 +8,27 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
+import type { Pricing } from '../core/usage.js';
+import { ConfigError } from './config-error.js';
 
 /** Node's timers wait at most 2^31 - 1 ms; leave a second for the deadline's slot. */
 export const MAX_TIMEOUT_SECONDS = 2_147_482;
 
-const secret = { apiKey: z.string().min(1).optional(), apiKeyEnv: z.string().min(1).optional() };
+/** The fields every HTTP backend (openai, gemini) takes. */
+const httpBackend = {
+  apiKey: z.string().min(1).optional(),
+  /** The environment variable that holds the key, so that the file need not. */
+  apiKeyEnv: z.string().min(1).optional(),
+  /** Upstream model name (default: the Gemini model name the client used). */
+  model: z.string().min(1).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxConnections: z.number().int().positive().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+};
 
 const backendSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('openai'),
-    baseUrl: z.url({ protocol: /^https?$/ }),
-    ...secret,
-    /** Upstream model name (default: the Gemini model name the client used). */
-    model: z.string().min(1).optional(),
-    embeddingModel: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().optional(),
-    maxConnections: z.number().int().positive().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-  }),
-  z.strictObject({
-    type: z.literal('gemini'),
-    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-    apiVersion: z.string().min(1).optional(),
-    ...secret,
-    model: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().optional(),
-    maxConnections: z.number().int().positive().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-  }),
+  z.strictObject({ type: z.literal('openai'), baseUrl: z.url({ protocol: /^https?$/ }), embeddingModel: z.string().min(1).optional(), ...httpBackend }),
+  z.strictObject({ type: z.literal('gemini'), baseUrl: z.url({ protocol: /^https?$/ }).optional(), apiVersion: z.string().min(1).optional(), ...httpBackend }),
   z.strictObject({
     type: z.literal('simulated'),
     latencyMs: z.number().nonnegative().optional(),
@@ -51,7 +44,7 @@ const pricingSchema = z.strictObject({
   outputPerMillion: z.number().nonnegative(),
   /** Fraction taken off for batch use (Gemini: 0.5). */
   batchDiscount: z.number().min(0).max(1).default(0.5),
-});
+}) satisfies z.ZodType<Pricing, unknown>;
 
 const modelSchema = z.strictObject({
   /** Model id as clients name it (without `models/`), or a glob such as `gemini-*`. */
@@ -79,12 +72,6 @@ const fileSchema = z.strictObject({ models: z.array(modelSchema).min(1) });
 
 export type BackendConfig = z.output<typeof backendSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
-export type Pricing = z.output<typeof pricingSchema>;
-
-/** A configuration file problem; the CLI prints it and exits with status 2. */
-export class ConfigFileError extends Error {
-  override name = 'ConfigFileError';
-}
 
 /** Reads and validates a config file; `env` resolves `apiKeyEnv` (and must hold the named variable). */
 export function loadModelConfig(path: string, env: Readonly<Record<string, string | undefined>>): ModelConfig[] {
@@ -92,24 +79,24 @@ export function loadModelConfig(path: string, env: Readonly<Record<string, strin
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigFileError(`Cannot read the config file ${path}: ${(error as Error).message}`);
+    throw new ConfigError(`Cannot read the config file ${path}: ${(error as Error).message}`);
   }
   let raw: unknown;
   try {
     raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new ConfigFileError(`The config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+    throw new ConfigError(`The config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '') || '(top level)'}: ${issue.message}`);
-    throw new ConfigFileError(`Invalid config file ${path}:\n${problems.join('\n')}`);
+    throw new ConfigError(`Invalid config file ${path}:\n${problems.join('\n')}`);
   }
   return parsed.data.models.map((model, index) => {
     const backend = model.backend;
     if (backend.type === 'simulated' || backend.apiKeyEnv === undefined) return model;
     const key = env[backend.apiKeyEnv];
-    if (!key) throw new ConfigFileError(`Invalid config file ${path}:\n  models[${index}].backend.apiKeyEnv: the environment variable ${backend.apiKeyEnv} is not set`);
+    if (!key) throw new ConfigError(`Invalid config file ${path}:\n  models[${index}].backend.apiKeyEnv: the environment variable ${backend.apiKeyEnv} is not set`);
     return { ...model, backend: { ...backend, apiKey: key } };
   });
 }

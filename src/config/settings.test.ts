@@ -1,6 +1,9 @@
+// Tests of the settings (flags > env > defaults) and of the client's endpoint and key.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, loadClientConfig, loadConfig } from './settings.js';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, splitApiKeys } from './defaults.js';
+import { resolve } from 'node:path';
 
 test('defaults apply when nothing is set', () => {
   const config = loadConfig({}, {});
@@ -8,7 +11,19 @@ test('defaults apply when nothing is set', () => {
   assert.equal(config.host, '127.0.0.1');
   assert.deepEqual(config.apiKeys, []);
   assert.equal(config.maxUploadBytes, 2 * 1024 ** 3);
+  assert.equal(config.dataDir, resolve(DEFAULT_DATA_DIR));
   assert.ok(Object.isFrozen(config));
+});
+
+test('the server and the client share the defaults and the way keys are split', () => {
+  const noFile = (): undefined => undefined;
+  assert.equal(loadConfig({}, {}).port, DEFAULT_PORT);
+  assert.equal(loadClientConfig({}, { GEMINI_API_KEY: 'k' }, noFile).baseUrl, `http://127.0.0.1:${DEFAULT_PORT}`);
+  assert.deepEqual(splitApiKeys(' a, b ,,'), ['a', 'b']);
+  assert.deepEqual(splitApiKeys(undefined), []);
+  const { apiKey } = loadClientConfig({}, { BATCHMODE_API_KEYS: ' , first, second' }, noFile);
+  assert.equal(apiKey, 'first');
+  assert.deepEqual(loadConfig({}, { BATCHMODE_API_KEYS: ' , first, second' }).apiKeys, ['first', 'second']);
 });
 
 test('flags win over env, env over defaults', () => {

@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { keyFilePath } from '../auth/key-file.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../backends/backend.js';
 import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
+import { ConfigError } from './config-error.js';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, splitApiKeys } from './defaults.js';
 import { loadModelConfig, MAX_TIMEOUT_SECONDS, type ModelConfig } from './model-config-file.js';
 import { LOG_LEVELS } from '../lib/logger.js';
 
@@ -17,8 +19,14 @@ const GIB = 1024 * 1024 * 1024;
 /** Every setting, its unit in its name, its default, and the env var that sets it. */
 const SETTINGS = {
   host: { env: 'BATCHMODE_HOST', flag: '--host', help: 'address to listen on (default 127.0.0.1)', schema: z.string().min(1).default('127.0.0.1') },
-  port: { env: 'BATCHMODE_PORT', flag: '--port', help: 'port to listen on, 0 for any free port (default 8080)', schema: z.coerce.number().int().min(0).max(65535).default(8080) },
-  dataDir: { env: 'BATCHMODE_DATA_DIR', flag: '--data-dir', help: 'database, file bytes and generated key (default ./batchmode-data)', schema: z.string().min(1).default('./batchmode-data') },
+  port: {
+    env: 'BATCHMODE_PORT', flag: '--port', help: `port to listen on, 0 for any free port (default ${DEFAULT_PORT})`,
+    schema: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  },
+  dataDir: {
+    env: 'BATCHMODE_DATA_DIR', flag: '--data-dir', help: `database, file bytes and generated key (default ${DEFAULT_DATA_DIR})`,
+    schema: z.string().min(1).default(DEFAULT_DATA_DIR),
+  },
   /** Scale-out: PostgreSQL in place of the data directory's SQLite file. */
   databaseUrl: {
     env: 'BATCHMODE_DATABASE_URL', flag: '--database-url', help: 'PostgreSQL URL (postgres://…): metadata and shard queue shared by many processes (default: SQLite in the data directory)',
@@ -44,8 +52,7 @@ const SETTINGS = {
   },
   apiKeys: {
     env: 'BATCHMODE_API_KEYS', flag: '--api-keys', help: 'comma-separated API keys, each its own tenant (default: one generated key)',
-    schema: z.string().optional().transform((value) =>
-      (value ?? '').split(',').map((key) => key.trim()).filter((key) => key.length > 0)),
+    schema: z.string().optional().transform(splitApiKeys),
   },
   logLevel: { env: 'BATCHMODE_LOG_LEVEL', flag: '--log-level', help: 'debug | info | warn | error | silent (default info)', schema: z.enum(LOG_LEVELS).default('info') },
   fileRetentionHours: {
@@ -177,10 +184,8 @@ export function loadConfig(
   return Object.freeze(values) as Config;
 }
 
-/** A configuration problem; the CLI prints its message and exits with status 2. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+/** A configuration problem (one class for settings and the config file); see config-error.ts. */
+export { ConfigError };
 
 function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
@@ -197,8 +202,8 @@ export interface ClientConfig {
 
 /**
  * The client's endpoint and key: flags, then the SDKs' own variables (GOOGLE_GEMINI_BASE_URL,
- * GEMINI_API_KEY, GOOGLE_API_KEY), then the local server (BATCHMODE_PORT, default 8080) and the
- * key it stored in its data directory (BATCHMODE_DATA_DIR, default ./batchmode-data) or the
+ * GEMINI_API_KEY, GOOGLE_API_KEY), then the local server (BATCHMODE_PORT, default DEFAULT_PORT)
+ * and the key it stored in its data directory (BATCHMODE_DATA_DIR, default DEFAULT_DATA_DIR) or the
  * first of BATCHMODE_API_KEYS.
  */
 export function loadClientConfig(
@@ -214,17 +219,17 @@ export function loadClientConfig(
     baseUrlSource = 'GOOGLE_GEMINI_BASE_URL';
   }
   if (baseUrl === undefined) {
-    baseUrl = `http://127.0.0.1:${given(env.BATCHMODE_PORT) ?? '8080'}`;
+    baseUrl = `http://127.0.0.1:${given(env.BATCHMODE_PORT) ?? DEFAULT_PORT}`;
     baseUrlSource = 'the local server (default)';
   }
   if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new ConfigError(`${baseUrlSource}: not an http(s) URL: ${JSON.stringify(baseUrl)}`);
 
-  const dataDir = resolve(given(env.BATCHMODE_DATA_DIR) ?? './batchmode-data');
+  const dataDir = resolve(given(env.BATCHMODE_DATA_DIR) ?? DEFAULT_DATA_DIR);
   const candidates: [string, string | undefined][] = [
     ['--api-key', given(flags.apiKey)],
     ['GEMINI_API_KEY', given(env.GEMINI_API_KEY)],
     ['GOOGLE_API_KEY', given(env.GOOGLE_API_KEY)],
-    ['BATCHMODE_API_KEYS', given(env.BATCHMODE_API_KEYS)?.split(',').map((key) => key.trim()).find((key) => key.length > 0)],
+    ['BATCHMODE_API_KEYS', splitApiKeys(env.BATCHMODE_API_KEYS)[0]],
     [keyFilePath(dataDir), readKeyFile(keyFilePath(dataDir))],
   ];
   const found = candidates.find(([, value]) => value !== undefined);

@@ -1,9 +1,10 @@
-/** What the files services need; main.ts builds it. */
+/** What the files services need; server/start-api.ts builds it. */
 import type { Clock } from '../lib/clock.js';
 import type { IdGenerator } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
+import type { UploadState } from './upload-state.js';
 
 export interface FileServiceDeps {
   store: Store;
@@ -15,13 +16,15 @@ export interface FileServiceDeps {
   maxUploadBytes: number;
   /** Files expire this long after they are created (Gemini: 48 h). */
   fileRetentionMs: number;
+  /**
+   * The in-memory state of resumable uploads, shared by the upload service and the sweep
+   * (index.ts passes one to both); without it the upload service keeps a private one.
+   */
+  uploadState?: UploadState;
 }
 
 /** Length of generated file ids (Gemini's look like `frh6ua11nk3o`). */
 export const FILE_ID_LENGTH = 12;
-
-export const fileBlobKey = (tenantId: string, fileId: string): string => `files/${tenantId}/${fileId}`;
-export const stagingBlobKey = (uploadId: string): string => `uploads/${uploadId}`;
 
 /** Gemini reports `sha256Hash` as base64 of the hex digest. */
 export const sha256HashField = (sha256Hex: string): string => Buffer.from(sha256Hex).toString('base64');

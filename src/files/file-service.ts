@@ -75,10 +75,13 @@ export function createFileService(deps: FileServiceDeps): FileService {
       }
       for (const session of await store.uploads.listStale(idleBeforeMs, SWEEP_BATCH)) {
         if (await store.uploads.delete(session.uploadId)) {
+          deps.uploadState?.forget(session.uploadId);
           await blobs.delete(session.stagingKey);
           uploads++;
         }
       }
+      // Also the in-memory state of uploads idle as long that this sweep did not remove (another process's sweep did).
+      deps.uploadState?.sweep(idleBeforeMs);
       if (files + uploads > 0) logger.info('swept expired files and idle uploads', { files, uploads });
       return { files, uploads };
     },

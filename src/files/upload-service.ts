@@ -3,17 +3,20 @@
  * cancel) and one-shot uploads (multipart or raw). Bytes stream through a ByteMeter into the
  * blob store, so the SHA-256 is computed on the way in and memory stays flat whatever the size.
  *
- * A resumable upload keeps its running hash in memory between chunks. When that state is
- * missing (another process, a restart, a chunk that failed half-way), it is rebuilt by reading
- * the staged bytes back once: slower, never wrong.
+ * A resumable upload keeps its running hash in memory between chunks (upload-state.ts, shared
+ * with the retention sweep). When that state is missing (another process, a restart, a chunk
+ * that failed half-way, an entry evicted or swept), it is rebuilt by reading the staged bytes
+ * back once: slower, never wrong.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
+import { fileKey, stagingKey } from '../core/blob-keys.js';
 import { AppError, invalidArgument, notFound } from '../core/errors.js';
 import { MAX_DISPLAY_NAME_LENGTH, parseClientFileId, type FileRecord } from '../core/file.js';
 import { UPLOAD_ID_LENGTH, type UploadSession } from '../core/upload-session.js';
 import { ByteMeter, TooManyBytesError } from '../lib/byte-meter.js';
-import { FILE_ID_LENGTH, fileBlobKey, stagingBlobKey, type FileServiceDeps } from './file-deps.js';
+import { FILE_ID_LENGTH, type FileServiceDeps } from './file-deps.js';
+import { createUploadState } from './upload-state.js';
 
 export interface NewFileMetadata {
   tenantId: string;
@@ -42,17 +45,11 @@ export interface UploadService {
   uploadWhole(metadata: NewFileMetadata, body: Readable): Promise<FileRecord>;
 }
 
-interface HashState {
-  hash: Hash;
-  bytes: number;
-}
-
 const DEFAULT_MIME_TYPE = 'application/octet-stream';
 
 export function createUploadService(deps: FileServiceDeps): UploadService {
   const { store, blobs, clock, randomId, maxUploadBytes } = deps;
-  const hashes = new Map<string, HashState>();
-  const busy = new Set<string>();
+  const state = deps.uploadState ?? createUploadState(clock);
 
   const checkMetadata = (metadata: NewFileMetadata): { fileId: string; displayName: string; mimeType: string } => {
     const declared = metadata.declaredSizeBytes;
@@ -86,10 +83,10 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
     return session;
   };
 
-  /** The running hash of the staged bytes, rebuilt from the blob store when not held here. */
+  /** The running hash of the staged bytes (now the caller's), rebuilt from the blob store when not held here. */
   const hashOf = async (session: UploadSession): Promise<Hash> => {
-    const held = hashes.get(session.uploadId);
-    if (held && held.bytes === session.receivedBytes) return held.hash;
+    const held = state.take(session.uploadId, session.receivedBytes);
+    if (held) return held;
     const hash = createHash('sha256');
     if (session.receivedBytes > 0) {
       const staged = await blobs.read(session.stagingKey, { start: 0, end: session.receivedBytes - 1 });
@@ -110,20 +107,11 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
       sha256Hex: hash.digest('hex'), blobKey: session.stagingKey,
     });
     if (!(await store.uploads.complete(session.uploadId, file))) throw alreadyExists(session.fileId);
-    hashes.delete(session.uploadId);
     return file;
   };
 
-  /** Runs `body` with the upload marked busy: chunks of one upload never interleave. */
-  const exclusively = async <T>(uploadId: string, body: () => Promise<T>): Promise<T> => {
-    if (busy.has(uploadId)) throw new AppError('ABORTED', 'Another request for this upload is in progress; retry after it ends.');
-    busy.add(uploadId);
-    try {
-      return await body();
-    } finally {
-      busy.delete(uploadId);
-    }
-  };
+  /** Chunks of one upload never interleave (in this process; the store's advance guards the rest). */
+  const exclusively = <T>(uploadId: string, body: () => Promise<T>): Promise<T> => state.exclusively(uploadId, body);
 
   const appendChunk: UploadService['appendChunk'] = (uploadId, chunk) =>
     exclusively(uploadId, async () => {
@@ -143,7 +131,6 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
       try {
         await blobs.append(session.stagingKey, pipeline(chunk.body, meter, () => undefined));
       } catch (error) {
-        hashes.delete(uploadId);
         await blobs.truncate(session.stagingKey, received).catch(() => undefined);
         if (error instanceof TooManyBytesError) {
           throw invalidArgument(
@@ -156,11 +143,10 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
       }
       const total = received + meter.bytes;
       if (!(await store.uploads.advance(uploadId, received, total, clock.now()))) {
-        hashes.delete(uploadId);
         throw new AppError('ABORTED', 'The upload changed while this chunk was written; query its status and resume.');
       }
       if (chunk.finalize) return { status: 'final', file: await complete({ ...session, receivedBytes: total }, hash, total) };
-      hashes.set(uploadId, { hash, bytes: total });
+      state.hold(uploadId, hash, total);
       return { status: 'active', receivedBytes: total };
     });
 
@@ -172,7 +158,7 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
       const session: UploadSession = {
         uploadId, tenantId: metadata.tenantId, fileId, displayName, mimeType,
         declaredSizeBytes: metadata.declaredSizeBytes, receivedBytes: 0,
-        stagingKey: stagingBlobKey(uploadId), createTimeMs: now, updateTimeMs: now,
+        stagingKey: stagingKey(uploadId), createTimeMs: now, updateTimeMs: now,
       };
       if (!(await store.uploads.insert(session))) throw alreadyExists(fileId);
       return session;
@@ -191,14 +177,14 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
     async cancel(uploadId) {
       const session = await store.uploads.delete(uploadId);
       if (!session) throw notFound('No upload with this id is in progress: it finished, was cancelled, or expired.');
-      hashes.delete(uploadId);
+      state.forget(uploadId);
       await blobs.delete(session.stagingKey);
     },
 
     async uploadWhole(metadata, body) {
       const { fileId, displayName, mimeType } = checkMetadata(metadata);
       const hash = createHash('sha256');
-      const blobKey = fileBlobKey(metadata.tenantId, `${fileId}.${randomId(8)}`);
+      const blobKey = fileKey(metadata.tenantId, fileId, randomId(8));
       const limit = metadata.declaredSizeBytes ?? maxUploadBytes;
       const meter = new ByteMeter({ hash, maxBytes: limit });
       try {

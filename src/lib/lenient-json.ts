@@ -43,12 +43,8 @@ export function parseLenientJson(text: string, maxDepth: number = MAX_JSON_DEPTH
 
 const tooDeepMessage = (maxDepth: number): string => `nesting deeper than ${maxDepth} levels`;
 
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+/** Character codes `nestingBeyond` looks for. */
+const CODE = { openBrace: 0x7b, openBracket: 0x5b, closeBrace: 0x7d, closeBracket: 0x5d, quote: 0x22, backslash: 0x5c } as const;
 
 /**
  * The position of the first `{` or `[` nested deeper than `maxDepth`, or -1. Exact for text
@@ -60,13 +56,13 @@ export function nestingBeyond(text: string, maxDepth: number = MAX_JSON_DEPTH): 
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (inString) {
-      if (code === BACKSLASH) index++;
-      else if (code === QUOTE) inString = false;
-    } else if (code === QUOTE) {
+      if (code === CODE.backslash) index++;
+      else if (code === CODE.quote) inString = false;
+    } else if (code === CODE.quote) {
       inString = true;
-    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+    } else if (code === CODE.openBrace || code === CODE.openBracket) {
       if (++depth > maxDepth) return index;
-    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+    } else if (code === CODE.closeBrace || code === CODE.closeBracket) {
       depth--;
     }
   }
@@ -111,13 +107,7 @@ class LenientParser {
 
   private parseObject(): Record<string, unknown> {
     const result: Record<string, unknown> = {};
-    this.index++;
-    for (;;) {
-      this.skipSpace();
-      if (this.text[this.index] === '}') {
-        this.index++;
-        return result;
-      }
+    this.parseItems('}', () => {
       const key = this.parseKey();
       this.skipSpace();
       if (this.text[this.index] !== ':') this.fail(`expected ':' after key '${key}'`);
@@ -125,27 +115,30 @@ class LenientParser {
       Object.defineProperty(result, key, {
         value: this.parseValue(), enumerable: true, writable: true, configurable: true,
       });
-      this.skipSpace();
-      const next = this.text[this.index];
-      if (next === ',') this.index++;
-      else if (next !== '}') this.fail("expected ',' or '}'");
-    }
+    });
+    return result;
   }
 
   private parseArray(): unknown[] {
     const result: unknown[] = [];
+    this.parseItems(']', () => result.push(this.parseValue()));
+    return result;
+  }
+
+  /** Past the opening bracket: items separated by commas (one may trail) up to `close`. */
+  private parseItems(close: '}' | ']', parseItem: () => void): void {
     this.index++;
     for (;;) {
       this.skipSpace();
-      if (this.text[this.index] === ']') {
+      if (this.text[this.index] === close) {
         this.index++;
-        return result;
+        return;
       }
-      result.push(this.parseValue());
+      parseItem();
       this.skipSpace();
       const next = this.text[this.index];
       if (next === ',') this.index++;
-      else if (next !== ']') this.fail("expected ',' or ']'");
+      else if (next !== close) this.fail(`expected ',' or '${close}'`);
     }
   }
 

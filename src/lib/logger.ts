@@ -1,7 +1,7 @@
 /**
  * A small structured logger: one JSON object per line on a writable stream (stderr by
  * default), with a level filter. Enough for request logs and lifecycle events without a
- * dependency; swap for pino in main.ts if you need transports.
+ * dependency; swap for pino in server/ if you need transports.
  */
 import type { Writable } from 'node:stream';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { hold } from '../../test/support/hold.js';
 import { Semaphore } from './semaphore.js';
 
 test('never more than the limit at once, FIFO, limit changes apply', async () => {
@@ -12,7 +13,8 @@ test('never more than the limit at once, FIFO, limit changes apply', async () =>
     running++;
     peak = Math.max(peak, running);
     order.push(index);
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    // On purpose: hold the permit across timer turns, so the other tasks queue behind it.
+    await hold(2, 'work that holds the permit while the others queue');
     running--;
     semaphore.release();
   }));

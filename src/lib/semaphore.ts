@@ -1,10 +1,13 @@
 /**
  * A counting semaphore: `acquire()` resolves when a slot is free (FIFO), `release()` frees one.
- * The limit can change at run time (adaptive concurrency); waiters honour an AbortSignal.
+ * The limit can change at run time (adaptive concurrency); waiters honour an AbortSignal
+ * (watched through `onAbort`, one listener per signal).
  */
+import { onAbort } from './abort.js';
+
 export class Semaphore {
   private active = 0;
-  private readonly waiters: { resolve: () => void; reject: (reason: unknown) => void; signal?: AbortSignal; onAbort?: () => void }[] = [];
+  private readonly waiters: { resolve: () => void; reject: (reason: unknown) => void; unwatch?: () => void }[] = [];
 
   constructor(private limit: number) {}
 
@@ -38,13 +41,11 @@ export class Semaphore {
     return new Promise((resolve, reject) => {
       const waiter: (typeof this.waiters)[number] = { resolve, reject };
       if (signal) {
-        waiter.signal = signal;
-        waiter.onAbort = () => {
+        waiter.unwatch = onAbort(signal, () => {
           const at = this.waiters.indexOf(waiter);
           if (at !== -1) this.waiters.splice(at, 1);
           reject(signal.reason);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        });
       }
       this.waiters.push(waiter);
     });
@@ -59,7 +60,7 @@ export class Semaphore {
     while (this.active < this.limit && this.waiters.length > 0) {
       const waiter = this.waiters.shift();
       if (!waiter) return;
-      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+      waiter.unwatch?.();
       this.active++;
       waiter.resolve();
     }

@@ -27,7 +27,7 @@ export interface InteractiveService {
   countTokens(model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<number>;
 }
 
-export function toAppError(error: unknown): unknown {
+export function backendErrorToAppError(error: unknown): unknown {
   if (!(error instanceof BackendError)) return error;
   const retryAfter: Record<string, string> = error.retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) };
   return new AppError(error.status, error.message, { headers: retryAfter, cause: error });
@@ -50,7 +50,7 @@ export function createInteractiveService(
     try {
       return await run();
     } catch (error) {
-      throw toAppError(error);
+      throw backendErrorToAppError(error);
     }
   };
   const embedder = (resolved: ResolvedModel): NonNullable<ModelBackend['embedContent']> => {
@@ -80,7 +80,7 @@ export function createInteractiveService(
           yield await resolved.backend.generateContent(request, options);
         }
       } catch (error) {
-        throw toAppError(error);
+        throw backendErrorToAppError(error);
       }
     },
     embedContent(model, request, signal) {

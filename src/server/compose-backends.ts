@@ -2,23 +2,25 @@
  * Builds the backend registry from the configuration: with a config file, one route per
  * `models[]` entry (tried in order, exact names or globs), each with its own backend instance,
  * limits, call deadline and pricing; without one, the simulated model serves every Gemini model. Part of the
- * composition root: the one place (with main.ts) that picks concrete backends.
+ * composition root: the one place that picks concrete backends. The registry owns them: its
+ * `close()` closes each once at shutdown.
  */
+import type { ModelBackend } from '../backends/backend.js';
 import { withCallLog } from '../backends/call-log.js';
+import { globToRegExp, isGlob } from '../lib/glob.js';
 import { createGeminiBackend } from '../backends/gemini/gemini-backend.js';
 import { describeModel, EMBEDDING_METHODS, GENERATION_METHODS, type ModelInfo } from '../backends/model-info.js';
 import { createOpenAIBackend } from '../backends/openai/openai-backend.js';
 import { createBackendRegistry, type BackendRegistry, type ModelRoute } from '../backends/registry.js';
 import { createSimulatedBackend } from '../backends/simulated/simulated-backend.js';
 import { SIMULATED_MODELS } from '../backends/simulated/simulated-models.js';
-import { withCallTimeout, type ClosableBackend as Closable } from '../backends/with-call-timeout.js';
+import { withCallTimeout } from '../backends/with-call-timeout.js';
 import type { Config } from '../config/settings.js';
 import type { BackendConfig, ModelConfig } from '../config/model-config-file.js';
 
 export interface ComposedRegistry {
+  /** The routes; its `close()` closes every backend's connections, once. */
   registry: BackendRegistry;
-  /** Closes the backends' connection pools. */
-  close(): Promise<void>;
   /** One line per route, for the start-up banner. */
   describe(): string[];
 }
@@ -27,7 +29,7 @@ export interface ComposedRegistry {
  * `callTimeoutMs` also becomes the HTTP backends' transport timeout unless `timeoutMs` is set:
  * their own 10-minute default would otherwise cut a route given a longer deadline.
  */
-function createBackend(config: BackendConfig, settings: Config, callTimeoutMs: number): Closable {
+function createBackend(config: BackendConfig, settings: Config, callTimeoutMs: number): ModelBackend {
   switch (config.type) {
     case 'openai':
       return createOpenAIBackend({
@@ -62,9 +64,9 @@ function createBackend(config: BackendConfig, settings: Config, callTimeoutMs: n
 
 /** The Model resources a route lists: its exact name, or for a simulated glob the simulated models it matches. */
 function listedModels(model: ModelConfig): ModelInfo[] {
-  if (model.name.includes('*')) {
+  if (isGlob(model.name)) {
     if (model.backend.type !== 'simulated') return [];
-    const pattern = new RegExp(`^${model.name.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const pattern = globToRegExp(model.name);
     return SIMULATED_MODELS.filter((info) => pattern.test(info.name.replace('models/', '')));
   }
   const described = describeModel(model.name);
@@ -80,7 +82,7 @@ function listedModels(model: ModelConfig): ModelInfo[] {
 }
 
 export function composeRegistry(config: Config): ComposedRegistry {
-  const logged = (backend: Closable): Closable => (config.simCallLog ? { ...withCallLog(backend, config.simCallLog), ...(backend.close ? { close: backend.close } : {}) } : backend);
+  const logged = (backend: ModelBackend): ModelBackend => (config.simCallLog ? withCallLog(backend, config.simCallLog) : backend);
   const timeoutMsOf = (model: Partial<Pick<ModelConfig, 'timeoutSeconds'>>): number => Math.max(1, Math.round((model.timeoutSeconds ?? config.modelTimeoutSeconds) * 1000));
   const limitsOf = (model: Partial<Pick<ModelConfig, 'maxConcurrency' | 'requestsPerMinute' | 'tokensPerMinute'>>): ModelRoute['limits'] => {
     const requestsPerMinute = model.requestsPerMinute ?? config.modelRequestsPerMinute;
@@ -96,15 +98,12 @@ export function composeRegistry(config: Config): ComposedRegistry {
     const simulated = withCallTimeout(logged(createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults })), timeoutMsOf({}));
     return {
       registry: createBackendRegistry([{ name: 'gemini-*', backend: simulated, models: SIMULATED_MODELS, limits: limitsOf({}) }]),
-      close: async () => undefined,
       describe: () => [`no model configuration: every Gemini model (${SIMULATED_MODELS.map((model) => model.name.replace('models/', '')).join(', ')}) is served by the built-in simulated model`],
     };
   }
-  const backends: Closable[] = [];
   const routes: ModelRoute[] = config.models.map((model) => {
     const timeoutMs = timeoutMsOf(model);
     const backend = withCallTimeout(logged(createBackend(model.backend, config, timeoutMs)), timeoutMs);
-    backends.push(backend);
     return {
       name: model.name, backend, limits: limitsOf(model), models: listedModels(model),
       ...(model.pricing ? { pricing: model.pricing } : {}),
@@ -112,11 +111,6 @@ export function composeRegistry(config: Config): ComposedRegistry {
   });
   return {
     registry: createBackendRegistry(routes),
-    close: async () => {
-      await Promise.all(backends.map(async (backend) => {
-        if (backend.close) await backend.close();
-      }));
-    },
     describe: () => config.models?.map((model) => `${model.name} → ${model.backend.type}${'baseUrl' in model.backend && model.backend.baseUrl ? ` (${model.backend.baseUrl})` : ''}`) ?? [],
   };
 }

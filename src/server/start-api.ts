@@ -1,7 +1,7 @@
 /**
- * The composition root of `batchmode serve`: opens the storage (open-storage.ts), wires the
- * services and routes, starts the HTTP server and, unless `--workers=false`, this process's
- * batch workers (worker-runtime.ts).
+ * The composition root of `batchmode serve`: opens the storage (open-storage.ts), creates the
+ * batch engine (configure-engine.ts), wires the file services and routes, starts the HTTP server
+ * and, unless `--workers=false`, this process's batch workers.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,19 +18,14 @@ import { composeRegistry } from './compose-backends.js';
 import { loadOrCreateKey } from '../auth/key-file.js';
 import { createKeyRing } from '../auth/key-ring.js';
 import { ConfigError, type Config } from '../config/settings.js';
-import { createFileService } from '../files/file-service.js';
-import { createUploadService } from '../files/upload-service.js';
+import { createFileServices } from '../files/index.js';
 import { systemClock } from '../lib/clock.js';
 import { randomId } from '../lib/ids.js';
 import { createLogger, type Logger } from '../lib/logger.js';
-import { createBatchService } from '../batches/index.js';
-import { abortableSleep } from '../worker/call-backend.js';
 import { createFileResolver } from '../files/file-resolver.js';
 import { createInteractiveService } from '../models/index.js';
-import { createWorkerDirectory } from '../worker/worker-directory.js';
+import { configureEngine } from './configure-engine.js';
 import { openStorage } from './open-storage.js';
-import { createWorkerRuntime, heartbeatIntervalMs } from './worker-runtime.js';
-import { createBatchSubmitter } from '../batches/index.js';
 
 const HOUR_MS = 3_600_000;
 const SWEEP_INTERVAL_MS = 60_000;
@@ -75,23 +70,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     store, blobs, clock: systemClock, randomId, logger,
     maxUploadBytes: config.maxUploadBytes, fileRetentionMs: config.fileRetentionHours * HOUR_MS,
   };
-  const files = createFileService(fileDeps);
-  const uploads = createUploadService(fileDeps);
+  const { files, uploads } = createFileServices(fileDeps);
   const composed = composeRegistry(config);
   const { registry } = composed;
-  const runtime = createWorkerRuntime({ config, store, blobs, registry, logger, role: 'serve' });
-  const workers = runtime.pool;
-  const directory = createWorkerDirectory({ store, clock: systemClock, heartbeatIntervalMs: heartbeatIntervalMs(config) });
-  const submit = createBatchSubmitter({
-    store, blobs, registry, clock: systemClock, randomId, shardSize: config.shardSize,
-    completionWindowMs: config.completionWindowHours * HOUR_MS,
-  });
-  const batches = createBatchService({
-    store, blobs, clock: systemClock, submit, notify: workers, sleep: abortableSleep,
-    pricingOf: (model) => registry.resolve(model)?.pricing,
-    anyWorkerAlive: () => directory.anyAlive(),
-    ...(config.workers ? { workers: workers.status } : {}),
-  });
+  const engine = configureEngine({ config, store, blobs, registry, logger, role: 'serve' });
+  const { batches, directory } = engine;
   const routes = [
     ...healthRoutes({ ping: () => store.ping() }),
     ...uploadRoutes({ uploads, keys, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
@@ -116,7 +99,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   sweep();
 
   await listen(server, config.port, config.host);
-  if (config.workers) await runtime.start();
+  if (config.workers) await engine.startWorkers();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -131,9 +114,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     async close() {
       clearInterval(sweeper);
       const graceMs = config.shutdownGraceSeconds * 1000;
-      await Promise.all([closeServer(server, graceMs), config.workers ? runtime.stop(graceMs) : Promise.resolve()]);
+      await Promise.all([closeServer(server, graceMs), config.workers ? engine.stopWorkers(graceMs) : Promise.resolve()]);
       await storage.close();
-      await composed.close();
+      await registry.close();
     },
   };
 }

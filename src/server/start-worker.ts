@@ -7,7 +7,7 @@ import { composeRegistry } from './compose-backends.js';
 import { ConfigError, type Config } from '../config/settings.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { openStorage } from './open-storage.js';
-import { createWorkerRuntime } from './worker-runtime.js';
+import { configureEngine } from './configure-engine.js';
 
 export interface RunningWorker {
   /** The id its shard leases and heartbeat carry. */
@@ -26,16 +26,16 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   }
   const storage = await openStorage(config, logger);
   const composed = composeRegistry(config);
-  const runtime = createWorkerRuntime({ ...storage, config, registry: composed.registry, logger, role: 'worker' });
-  await runtime.start();
+  const engine = configureEngine({ ...storage, config, registry: composed.registry, logger, role: 'worker' });
+  await engine.startWorkers();
   return {
-    id: runtime.id,
+    id: engine.workerId,
     storage: storage.description,
     routes: composed.describe(),
     async close() {
-      await runtime.stop(config.shutdownGraceSeconds * 1000);
+      await engine.stopWorkers(config.shutdownGraceSeconds * 1000);
       await storage.close();
-      await composed.close();
+      await composed.registry.close();
     },
   };
 }

@@ -14,7 +14,8 @@ import { createOpenAIBackend } from '../backends/openai/openai-backend.js';
 import { withCallTimeout } from '../backends/with-call-timeout.js';
 import type { GenerateContentRequest, GenerateContentResponse } from '../core/gemini-types.js';
 import { pollUntil } from '../../test/support/poll.js';
-import { abortableSleep, callBackend } from './call-backend.js';
+import { abortableSleep } from '../lib/abort.js';
+import { callBackend } from './call-backend.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 const REQUEST: GenerateContentRequest = { contents: [{ role: 'user', parts: [{ text: 'hello' }] }] };
@@ -72,14 +73,26 @@ describe('callBackend with a backend that never answers', () => {
   });
 
   test("a cancel during a hanging try rejects with the caller's reason: no outcome, no retry", async () => {
-    const backend = fakeBackend(() => true, 5_000);
+    const hanging = fakeBackend(() => true, 5_000);
+    let markInFlight = (): void => undefined;
+    const inFlight = new Promise<void>((resolve) => {
+      markInFlight = resolve;
+    });
+    const backend: ModelBackend & { calls: CallOptions[] } = {
+      ...hanging,
+      generateContent: (request, options) => {
+        const pending = hanging.generateContent(request, options);
+        markInFlight();
+        return pending;
+      },
+    };
     const caller = new AbortController();
     const reason = new Error('batch cancelled');
-    setTimeout(() => caller.abort(reason), 30);
-    await assert.rejects(
-      callBackend({ backend, kind: 'generate', model: 'm', request: REQUEST, retry: RETRY, signal: caller.signal, sleep: abortableSleep }),
-      (error: unknown) => error === reason,
-    );
+    const call = callBackend({ backend, kind: 'generate', model: 'm', request: REQUEST, retry: RETRY, signal: caller.signal, sleep: abortableSleep });
+    // Cancel once the first try is in flight (hanging in the backend).
+    await inFlight;
+    caller.abort(reason);
+    await assert.rejects(call, (error: unknown) => error === reason);
     assert.equal(backend.calls.length, 1);
   });
 

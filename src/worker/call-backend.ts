@@ -103,18 +103,4 @@ export function toRpcStatus(error: unknown): RpcStatus {
   return rpcStatus('INTERNAL', 'Internal error while running the request.');
 }
 
-/** A sleep that ends early (rejecting) when the signal aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** The retry sleep: ends early (rejecting with the signal's reason) when the signal aborts. */

@@ -1,6 +1,5 @@
 /** Call deadlines: shared per slot, at least the full timeout, and a cancel is not a deadline. */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { createCallDeadlines } from './call-deadline.js';
 
@@ -37,7 +36,9 @@ test('the deadline passes after the timeout (not before), and says so', async ()
   caller.abort();
 });
 
-test("the caller's abort aborts the deadline's signal with the caller's reason, and is not a deadline", async () => {
+test("the caller's abort aborts the deadline's signal with the caller's reason, and is not a deadline", (context) => {
+  // Mocked timers: the deadline's timer fires only when the test moves time past it.
+  context.mock.timers.enable({ apis: ['setTimeout'] });
   const start = createCallDeadlines();
   const caller = new AbortController();
   const deadline = start(caller.signal, 50);
@@ -45,7 +46,7 @@ test("the caller's abort aborts the deadline's signal with the caller's reason, 
   caller.abort(reason);
   assert.equal(deadline.signal.aborted, true);
   assert.equal(deadline.signal.reason, reason);
-  await sleep(80);
+  context.mock.timers.tick(80);
   assert.equal(deadline.expired, false, 'the timer was cleared with the cancel');
   const late = start(caller.signal, 50);
   assert.equal(late.signal.aborted, true, 'an aborted caller gets an aborted signal');

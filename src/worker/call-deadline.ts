@@ -4,16 +4,16 @@
  * Each call needs a signal that aborts when its caller's signal aborts (cancel, shutdown) or when
  * its deadline passes, and afterwards the knowledge of which of the two it was: a deadline is a
  * retryable DEADLINE_EXCEEDED, a cancel means "stop, no result". A signal and a timer per call
- * would also give every call its own entry in the backends' per-signal fan-outs
- * (signal-mirror.ts, abortable-delay.ts). Instead, calls that start in the same short slot
- * (1/16 of the timeout, at most one second) with the same caller signal and timeout share one
- * deadline: one AbortController and one timer per slot. Every call so gets at least its full
+ * would also give every call its own entry in the per-signal fan-out of lib/abort.ts. Instead,
+ * calls that start in the same short slot (1/16 of the timeout, at most one second) with the same
+ * caller signal and timeout share one deadline: one AbortController and one timer per slot. Every call so gets at least its full
  * timeout and at most one slot more.
  *
  * A deadline group lives until its timer fires (nothing per call to release); the timers are
- * unref'd, so they never keep a finished process alive. A caller signal has one listener, which
- * aborts its groups with the caller's reason and clears their timers.
+ * unref'd, so they never keep a finished process alive. A caller signal has one `onAbort`
+ * callback, which aborts its groups with the caller's reason and clears their timers.
  */
+import { onAbort } from '../lib/abort.js';
 
 /** The deadline of one call. */
 export interface CallDeadline {
@@ -64,19 +64,15 @@ export function createCallDeadlines(now: () => number = () => performance.now())
       const created: CallerGroups = { current: new Map(), live: new Set() };
       groups = created;
       byCaller.set(callerSignal, created);
-      callerSignal.addEventListener(
-        'abort',
-        () => {
-          byCaller.delete(callerSignal);
-          for (const group of created.live) {
-            clearTimeout(group.timer);
-            group.controller.abort(callerSignal.reason);
-          }
-          created.live.clear();
-          created.current.clear();
-        },
-        { once: true },
-      );
+      onAbort(callerSignal, () => {
+        byCaller.delete(callerSignal);
+        for (const group of created.live) {
+          clearTimeout(group.timer);
+          group.controller.abort(callerSignal.reason);
+        }
+        created.live.clear();
+        created.current.clear();
+      });
     }
     return groups;
   }

@@ -7,8 +7,8 @@
  * O(waiting). The head starts when a slot is free, the pause is over and both token buckets hold
  * its share. Blocked on a slot it waits for a release (no timer); blocked on budget or the pause
  * it waits on a single timer set for the moment it will fit. Nothing polls. Budget is taken only
- * when a waiter starts, so an abort while waiting leaves no trace. Waiters sharing an AbortSignal
- * share one listener on it.
+ * when a waiter starts, so an abort while waiting leaves no trace. Waiters watch their signal
+ * through lib/abort.ts's `onAbort`: those sharing an AbortSignal share one listener on it.
  *
  * Adaptive concurrency (AIMD): a throttled release (429 / 503 / RESOURCE_EXHAUSTED /
  * UNAVAILABLE) halves the limit, at most once per `cooldownMs` so that one burst of rejections
@@ -21,6 +21,7 @@
  * estimate exceeds the bucket's capacity waits for a full bucket and then runs, so one big request
  * always runs eventually while the long-run rate still holds.
  */
+import { onAbort } from '../lib/abort.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { LimiterSnapshot } from '../batches/batch-progress.js';
 import { createLinkedQueue, type LinkedQueueEntry } from '../lib/linked-queue.js';
@@ -94,13 +95,10 @@ interface Waiter {
   readonly signal: AbortSignal;
   readonly resolve: (permit: LimiterPermit) => void;
   readonly reject: (reason: unknown) => void;
+  /** Its place in the queue; undefined once it started or was dropped. */
   entry: LinkedQueueEntry<Waiter> | undefined;
-}
-
-/** The waiters sharing one AbortSignal, and the one listener they share. */
-interface AbortGroup {
-  readonly waiters: Set<Waiter>;
-  readonly onAbort: () => void;
+  /** Unregisters its abort callback. */
+  unwatch: () => void;
 }
 
 const globalTimers: LimiterTimers = {
@@ -120,9 +118,6 @@ export function createModelLimiter(options: ModelLimiterOptions): ModelLimiter {
   const tokenBucket = makeBucket('tokensPerMinute', options.tokensPerMinute, burstSeconds, clock);
 
   const queue = createLinkedQueue<Waiter>();
-  // One abort listener per distinct signal, not per waiter: callers pass one shard or shutdown
-  // signal to thousands of acquires, and EventTarget's add/remove walk its listener list.
-  const abortGroups = new Map<AbortSignal, AbortGroup>();
   let concurrencyLimit = maxConcurrency;
   let inFlight = 0;
   let throttledCount = 0;
@@ -183,13 +178,19 @@ export function createModelLimiter(options: ModelLimiterOptions): ModelLimiter {
   function pump(): void {
     const nowMs = clock.now();
     for (let head = queue.peek(); head !== undefined && inFlight < concurrencyLimit; head = queue.peek()) {
+      // Waiters behind an aborted head may share its signal: they leave, never start.
+      if (head.signal.aborted) {
+        drop(head);
+        continue;
+      }
       const readyAt = readyAtMs(head.estimatedTokens, nowMs);
       if (readyAt > nowMs) {
         armTimer(readyAt, nowMs);
         return;
       }
       queue.shift();
-      unwatch(head);
+      head.entry = undefined;
+      head.unwatch();
       head.resolve(start(head.estimatedTokens, nowMs));
     }
     // Empty, or the head waits for a slot: a release wakes it, so no timer is needed.
@@ -219,43 +220,26 @@ export function createModelLimiter(options: ModelLimiterOptions): ModelLimiter {
 
   function wait(estimatedTokens: number, signal: AbortSignal): Promise<LimiterPermit> {
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { estimatedTokens, signal, resolve, reject, entry: undefined };
+      const waiter: Waiter = { estimatedTokens, signal, resolve, reject, entry: undefined, unwatch: () => {} };
       waiter.entry = queue.push(waiter);
-      watch(waiter);
+      waiter.unwatch = onAbort(signal, () => {
+        const wasHead = queue.peek() === waiter;
+        drop(waiter);
+        // The next waiter may fit where the aborted head did not (or the timer is now idle).
+        if (wasHead) pump();
+      });
       // A waiter behind others changes nothing until they start; only a new head needs a look.
       if (queue.size === 1) pump();
     });
   }
 
-  function watch(waiter: Waiter): void {
-    const { signal } = waiter;
-    let group = abortGroups.get(signal);
-    if (group === undefined) {
-      group = { waiters: new Set(), onAbort: () => abortWaiters(signal) };
-      abortGroups.set(signal, group);
-      signal.addEventListener('abort', group.onAbort, { once: true });
-    }
-    group.waiters.add(waiter);
-  }
-
-  function unwatch(waiter: Waiter): void {
-    const group = abortGroups.get(waiter.signal);
-    if (group === undefined || !group.waiters.delete(waiter) || group.waiters.size > 0) return;
-    abortGroups.delete(waiter.signal);
-    waiter.signal.removeEventListener('abort', group.onAbort);
-  }
-
-  function abortWaiters(signal: AbortSignal): void {
-    const group = abortGroups.get(signal);
-    if (group === undefined) return;
-    abortGroups.delete(signal);
-    const head = queue.peek();
-    for (const waiter of group.waiters) {
-      if (waiter.entry) queue.remove(waiter.entry);
-      waiter.reject(signal.reason);
-    }
-    // The next waiter may fit where the aborted head did not (or the timer is now idle).
-    if (head !== undefined && group.waiters.has(head)) pump();
+  /** Takes an aborted waiter out of the queue and rejects it with its signal's reason (once). */
+  function drop(waiter: Waiter): void {
+    if (waiter.entry === undefined) return;
+    queue.remove(waiter.entry);
+    waiter.entry = undefined;
+    waiter.unwatch();
+    waiter.reject(waiter.signal.reason);
   }
 
   return {

@@ -103,15 +103,15 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const finalizing = new Map<string, Promise<BatchRecord | undefined>>();
   /** One finalization per batch at a time in this process (the store arbitrates between processes). */
   const finalizeOnce = (batchId: string): Promise<BatchRecord | undefined> => {
-    let running = finalizing.get(batchId);
-    if (!running) {
-      running = finalizeBatch(batchId, options).finally(() => {
+    let finalization = finalizing.get(batchId);
+    if (!finalization) {
+      finalization = finalizeBatch(batchId, options).finally(() => {
         finalizing.delete(batchId);
         batchControllers.delete(batchId);
       });
-      finalizing.set(batchId, running);
+      finalizing.set(batchId, finalization);
     }
-    return running;
+    return finalization;
   };
 
   const controllerFor = (batchId: string): AbortController => {
@@ -123,7 +123,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     return controller;
   };
 
-  const finalizeIfDue = async (): Promise<void> => {
+  /** Records a stop request on every batch past its completion window, and aborts its requests here. */
+  const expireOverdue = async (): Promise<void> => {
     const now = clock.now();
     for (const batch of await store.batches.listOverdue(now, 100)) {
       if (await store.batches.requestStop(batch.id, 'BATCH_STATE_EXPIRED', now)) {
@@ -131,12 +132,25 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         abortBatch(batch.id);
       }
     }
+  };
+
+  /** Writes the results of every batch whose work is over (a stopped one once no live lease is left on it). */
+  const finalizeDue = async (): Promise<void> => {
     for (const batch of await store.batches.listUnfinalized(100)) {
       // A stopped batch's shards may still be held by workers finishing their last appends.
       if (batch.stopState && (await store.shards.hasLiveLease(batch.id, clock.now()))) continue;
       const final = await finalizeOnce(batch.id);
       logger.info('batch finalized', { batch: batch.id, state: final?.state });
     }
+  };
+
+  /**
+   * The sweep, every poll interval and after a shard ends stopped or lost: expiry first, so a
+   * batch that just expired is finalized in the same pass once its shards are let go.
+   */
+  const sweep = async (): Promise<void> => {
+    await expireOverdue();
+    await finalizeDue();
   };
 
   const launch = (claimed: ClaimedShard): void => {
@@ -165,7 +179,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         if (allDone) {
           await finalizeOnce(claimed.batch.id);
         } else if ((end === 'stopped' || end === 'lost') && !shutdown.signal.aborted) {
-          await finalizeIfDue();
+          await sweep();
         }
       })
       .catch(async (error: unknown) => {
@@ -187,7 +201,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       try {
         if (clock.now() - lastSweep >= options.pollMs) {
           lastSweep = clock.now();
-          await finalizeIfDue();
+          await sweep();
         }
         if (dispatching === 0 && active.size < options.maxActiveShards && backOff.ready()) {
           const now = clock.now();

@@ -8,7 +8,7 @@
  */
 import { GoogleGenAI } from '@google/genai';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -26,6 +26,7 @@ describe('model backends from a config file', () => {
   let server: ServerProcess;
   let ai: GoogleGenAI;
   const work = mkdtempSync(join(tmpdir(), 'batchmode-backends-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
   const rest = async (path: string): Promise<{ done?: boolean; metadata: Record<string, unknown> & { state: string } }> =>
     (await (await fetch(`${server.url}/v1beta/${path}`, { headers: { 'x-goog-api-key': KEY } })).json()) as never;
 

@@ -7,7 +7,7 @@
  */
 import { ApiError, GoogleGenAI, type BatchJob } from '@google/genai';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -38,6 +38,7 @@ for (const deployment of DEPLOYMENTS) describe(`Batch Mode through @google/genai
   let ai: GoogleGenAI;
   let aiB: GoogleGenAI;
   const work = mkdtempSync(join(tmpdir(), 'batchmode-batches-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
   const waitDone = (name: string, client = ai): Promise<BatchJob> =>
     pollUntil(() => client.batches.get({ name }), (job) => FINISHED.includes(job.state ?? ''));
   const rest = async (path: string, key = KEY_A): Promise<RestBatch> =>

@@ -4,7 +4,7 @@
  * GEMINI_API_KEY; JSON output parsed, exit statuses checked.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -52,10 +52,13 @@ describe('batchmode files / models / batches', () => {
   before(async () => {
     // Two requests in flight at 5 ms each: a 3000-request batch runs for seconds, long enough to cancel.
     server = await startServerProcess({ env: { BATCHMODE_API_KEYS: KEY, BATCHMODE_SIM_LATENCY_MS: '5', BATCHMODE_WORKER_CONCURRENCY: '2' } });
-    env = { ...process.env, GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_API_KEY: KEY };
     work = mkdtempSync(join(tmpdir(), 'batchmode-cli-'));
+    env = { ...process.env, TMPDIR: work, GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_API_KEY: KEY };
   });
-  after(() => server.stop());
+  after(async () => {
+    await server.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
 
   test('files upload, list, get, download (same bytes), delete', async () => {
     const path = join(work, 'data.bin');
@@ -157,7 +160,7 @@ describe('batchmode files / models / batches', () => {
     assert.equal(wrongKey.code, 1);
     assert.match(wrongKey.stderr, /^error: /);
 
-    const bare: NodeJS.ProcessEnv = { ...process.env, GOOGLE_GEMINI_BASE_URL: server.url, BATCHMODE_DATA_DIR: mkdtempSync(join(tmpdir(), 'batchmode-nokey-')) };
+    const bare: NodeJS.ProcessEnv = { ...process.env, GOOGLE_GEMINI_BASE_URL: server.url, BATCHMODE_DATA_DIR: mkdtempSync(join(work, 'nokey-')) };
     for (const name of ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'BATCHMODE_API_KEYS']) delete bare[name];
     const noKey = await runCli(['batches', 'list'], bare);
     assert.equal(noKey.code, 2);

@@ -4,7 +4,7 @@
  * succeeded, 3 some requests failed, 2 bad input), and `batchmode run` with no server at all.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,7 +16,9 @@ const KEY = 'cli-submit-key';
 describe('batchmode submit / watch / run', () => {
   let server: ServerProcess;
   const work = mkdtempSync(join(tmpdir(), 'batchmode-cli-submit-'));
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_API_KEY: KEY });
+  after(() => rmSync(work, { recursive: true, force: true }));
+  // The CLI's own temporary files (a converted input, `run`'s data directory) go under `work` too.
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, TMPDIR: work, GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_API_KEY: KEY });
   const keysOf = (path: string): string[] => readFileSync(path, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { key: string }).key);
   const write = (name: string, content: string): string => {
     const path = join(work, name);
@@ -85,7 +87,7 @@ describe('batchmode submit / watch / run', () => {
   test('batchmode run: an embedded server for the duration, results written, exit 0', async () => {
     const input = write('run-prompts.txt', 'alpha\nbeta\ngamma\n');
     const output = join(work, 'run-results.jsonl');
-    const run = await runCli(['run', input, '--model', 'gemini-2.5-flash', '-o', output, '--json'], { ...process.env, BATCHMODE_DATA_DIR: join(work, 'unused') });
+    const run = await runCli(['run', input, '--model', 'gemini-2.5-flash', '-o', output, '--json'], { ...process.env, TMPDIR: work, BATCHMODE_DATA_DIR: join(work, 'unused') });
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { state: string }).state, 'SUCCEEDED');
     assert.deepEqual(keysOf(output), ['line-1', 'line-2', 'line-3']);

@@ -8,10 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pollUntil } from '../support/poll.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const KEY = 'tty-key';
@@ -19,25 +20,21 @@ const projectRoot = resolve(import.meta.dirname, '../..');
 const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
-async function waitForScreen(session: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let screen = '';
-  while (Date.now() < deadline) {
-    screen = tmux('capture-pane', '-p', '-t', session);
-    if (pattern.test(screen)) return screen;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 150));
-  }
-  throw new Error(`the terminal never showed ${pattern}; it shows:\n${screen}`);
-}
+/** Reads the terminal until it shows `pattern`; answers the screen then. */
+const waitForScreen = (session: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> =>
+  pollUntil(async () => tmux('capture-pane', '-p', '-t', session), (screen) => pattern.test(screen), timeoutMs, 150, `the terminal to show ${pattern}`);
 
 describe('batchmode on a terminal (tmux)', () => {
   let server: ServerProcess;
   const work = mkdtempSync(join(tmpdir(), 'batchmode-tty-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
   const sessions: string[] = [];
   const startSession = (name: string, args: string[]): string => {
     const session = `bm-${name}-${process.pid}`;
+    // `sleep 60` keeps the pane open for the EXIT line to be read (the session is killed after);
+    // TMPDIR keeps the CLI's own temporary files in `work`.
     const command = [
-      'cd', quote(projectRoot), '&&', `GOOGLE_GEMINI_BASE_URL=${quote(server.url)}`, `GEMINI_API_KEY=${KEY}`,
+      'cd', quote(projectRoot), '&&', `TMPDIR=${quote(work)}`, `GOOGLE_GEMINI_BASE_URL=${quote(server.url)}`, `GEMINI_API_KEY=${KEY}`,
       quote(process.execPath), '--import', 'tsx', 'src/cli/main.ts', ...args.map(quote), '; echo "EXIT=$?"; sleep 60',
     ].join(' ');
     tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '30', command);

@@ -11,6 +11,8 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { holdFor } from '../support/hold.js';
+import { assertEveryKeyOnce, resultLinesOf, submitKeyedBatch, succeededOf } from '../support/keyed-batch.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const KEY = 'disk-key';
@@ -104,45 +106,23 @@ describe('a full disk in the embedded data directory', () => {
       dataDir,
       env: { BATCHMODE_API_KEYS: KEY, BATCHMODE_SIM_LATENCY_MS: '30', BATCHMODE_WORKER_CONCURRENCY: '4', BATCHMODE_SHARD_SIZE: '50' },
     });
-    const input = Array.from({ length: REQUESTS }, (_, i) => `{"key":"k${i}","request":{"contents":[{"parts":[{"text":"disk ${i}"}]}]}}\n`).join('');
-    const upload = await fetch(`${server.url}/upload/v1beta/files`, { method: 'POST', headers: { ...headers, 'x-goog-upload-protocol': 'raw' }, body: input });
-    assert.equal(upload.status, 200, await upload.clone().text());
-    const { file } = (await upload.json()) as { file: { name: string } };
-    const created = await fetch(`${server.url}/v1beta/models/gemini-2.5-flash:batchGenerateContent`, {
-      method: 'POST', headers, body: JSON.stringify({ batch: { inputConfig: { fileName: file.name } } }),
-    });
-    assert.equal(created.status, 200);
-    const { name } = (await created.json()) as { name: string };
-    type Operation = { done?: boolean; metadata: { state: string; batchStats: Record<string, string> }; response?: { responsesFile: string } };
-    const read = async (): Promise<Operation> => (await (await fetch(`${server?.url}/v1beta/${name}`, { headers })).json()) as Operation;
-    const done = (operation: Operation): number =>
-      Number(operation.metadata.batchStats.successfulRequestCount ?? 0) + Number(operation.metadata.batchStats.failedRequestCount ?? 0);
-
-    for (let operation = await read(); done(operation) < 40; operation = await read()) await new Promise((resolve) => setTimeout(resolve, 20));
+    const batch = await submitKeyedBatch(server, KEY, REQUESTS, { label: 'disk' });
+    await batch.waitProgress(40, 60_000);
     const filler = fillDisk(mountPoint);
-    const fullAt = Date.now();
-    // Held full for three seconds: the batch must not finish, and the server must stay up.
-    while (Date.now() - fullAt < 3_000) {
-      const operation = await read().catch(() => undefined);
+    await holdFor({ ms: 3_000, everyMs: 100, why: 'the disk full' }, async () => {
+      // Held full for three seconds: the batch must not finish, and the server must stay up.
+      const { body: operation } = await batch.read();
       if (operation) assert.notEqual(operation.done, true, 'not reported finished while its results cannot be written');
-      assert.equal(server.child.exitCode, null, 'the server is alive');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      assert.equal(server?.child.exitCode, null, 'the server is alive');
+    });
     assert.match(server.output(), /disk space|disk is full/, 'the operator sees why');
     rmSync(filler);
 
-    const deadline = Date.now() + 90_000;
-    let operation = await read();
-    while (operation.done !== true && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      operation = await read();
-    }
+    const operation = await batch.waitDone(90_000);
     assert.equal(operation.metadata.state, 'BATCH_STATE_SUCCEEDED', JSON.stringify(operation));
-    assert.equal(Number(operation.metadata.batchStats.successfulRequestCount), REQUESTS);
-    const results = await fetch(`${server.url}/download/v1beta/${operation.response?.responsesFile}:download?alt=media`, { headers });
-    const lines = (await results.text()).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { key: string; response?: unknown });
-    assert.equal(lines.length, REQUESTS);
-    assert.equal(new Set(lines.map((line) => line.key)).size, REQUESTS, 'every key exactly once');
+    assert.equal(succeededOf(operation), REQUESTS);
+    const lines = await resultLinesOf(server, KEY, operation);
+    assertEveryKeyOnce(lines.map((line) => line.key), REQUESTS);
     assert.ok(lines.every((line) => line.response), 'every request succeeded');
     await healthy();
   });

@@ -10,9 +10,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test, type TestContext } from 'node:test';
-import {
-  assertEveryKeyOnce, deadProcesses, getJson, logMessages, processesOf, resultKeys, submitFaultBatch, succeededOf, type FaultBatch,
-} from '../support/fault-batch.js';
+import { holdFor } from '../support/hold.js';
+import { assertEveryKeyOnce, getJson, resultKeys, submitKeyedBatch, succeededOf, type KeyedBatch } from '../support/keyed-batch.js';
+import { deadProcesses, logMessages, processesOf } from '../support/process-health.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 import { startScaleOutDeployment, type ScaleOutDeployment } from '../support/scale-out-deployment.js';
 
@@ -38,7 +38,7 @@ describe('fault: PostgreSQL restarted mid-batch (1 API + 2 workers on a private 
   });
 
   /** Stops the database for `downMs` (at least two probe rounds), probing the API all along, then starts it again. */
-  const outage = async (context: TestContext, batch: FaultBatch, mode: 'fast' | 'immediate', downMs: number): Promise<void> => {
+  const outage = async (context: TestContext, batch: KeyedBatch, mode: 'fast' | 'immediate', downMs: number): Promise<void> => {
     const db = database!;
     const { api } = deployment!;
     const processes = processesOf(deployment!);
@@ -46,9 +46,7 @@ describe('fault: PostgreSQL restarted mid-batch (1 API + 2 workers on a private 
     await db.stop(mode);
     context.diagnostic(`PostgreSQL stopped (${mode}) in ${Date.now() - downAt} ms`);
     const seen: string[] = [];
-    let rounds = 0;
-    while (Date.now() - downAt < downMs || rounds < 2) {
-      rounds++;
+    await holdFor({ ms: downMs - (Date.now() - downAt), everyMs: 1_000, minChecks: 2, why: `PostgreSQL down (${mode})` }, async () => {
       const probes = await Promise.all([
         batch.read(),
         getJson<RpcError>(api, KEY, '/v1beta/files?pageSize=10'),
@@ -66,8 +64,7 @@ describe('fault: PostgreSQL restarted mid-batch (1 API + 2 workers on a private 
         assert.ok(answer.ms < ANSWER_BOUND_MS, `${what} took ${answer.ms} ms`);
       });
       assert.deepEqual(deadProcesses(processes), [], 'no process ends while PostgreSQL is down');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+    });
     const slowest = Math.max(...seen.map((line) => Number(/ (\d+)ms$/.exec(line)?.[1] ?? 0)));
     context.diagnostic(`while down (${mode}): ${seen.length} probes, all 503 UNAVAILABLE, slowest ${slowest} ms; first round: ${seen.slice(0, 3).join(', ')}`);
     const upAt = Date.now();
@@ -88,7 +85,7 @@ describe('fault: PostgreSQL restarted mid-batch (1 API + 2 workers on a private 
       },
     });
     const { api } = deployment;
-    const batch = await submitFaultBatch(api, KEY, REQUESTS);
+    const batch = await submitKeyedBatch(api, KEY, REQUESTS, { label: 'fault test' });
 
     const first = await batch.waitProgress(REQUESTS / 5, 60_000);
     assert.ok(!first.done, 'the batch is still running at the first restart');

@@ -9,9 +9,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import {
-  assertEveryKeyOnce, deadProcesses, getJson, logMessages, processesOf, resultKeys, submitFaultBatch, succeededOf,
-} from '../support/fault-batch.js';
+import { holdFor } from '../support/hold.js';
+import { assertEveryKeyOnce, getJson, resultKeys, submitKeyedBatch, succeededOf } from '../support/keyed-batch.js';
+import { deadProcesses, logMessages, processesOf } from '../support/process-health.js';
 import { startScaleOutDeployment, type ScaleOutDeployment } from '../support/scale-out-deployment.js';
 
 const KEY = 'fault-s3-key';
@@ -35,7 +35,7 @@ describe('fault: S3 down for 10 s mid-batch (1 API + 2 workers on PostgreSQL + s
     });
     const { api, s3 } = deployment;
     const processes = processesOf(deployment);
-    const batch = await submitFaultBatch(api, KEY, REQUESTS);
+    const batch = await submitKeyedBatch(api, KEY, REQUESTS, { label: 'fault test' });
 
     const before = await batch.waitProgress(REQUESTS / 4, 60_000);
     assert.ok(!before.done, 'the batch is still running when S3 goes down');
@@ -47,8 +47,7 @@ describe('fault: S3 down for 10 s mid-batch (1 API + 2 workers on PostgreSQL + s
     // download (file bytes are in S3) with 503 UNAVAILABLE.
     let during = before;
     const downloads: string[] = [];
-    while (Date.now() - downAt < OUTAGE_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await holdFor({ ms: OUTAGE_MS - (Date.now() - downAt), everyMs: 1_000, why: 'S3 down' }, async () => {
       assert.deepEqual(deadProcesses(processes), [], 'no process ends while S3 is down');
       const answer = await batch.read();
       assert.equal(answer.status, 200, `GET batch while S3 is down: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -58,7 +57,7 @@ describe('fault: S3 down for 10 s mid-batch (1 API + 2 workers on PostgreSQL + s
       assert.equal(download.status, 503, `download while S3 is down: ${download.status} ${JSON.stringify(download.body)}`);
       assert.deepEqual([download.body?.error?.code, download.body?.error?.status], [503, 'UNAVAILABLE']);
       assert.ok(download.ms < 10_000, `the download answered within 10 s (${download.ms} ms)`);
-    }
+    });
     context.diagnostic(`downloads while S3 was down: ${downloads.join(', ')}`);
     assert.ok(!during.done, `the batch cannot finish without S3: ${JSON.stringify(during)}`);
     await s3.start();

@@ -7,7 +7,7 @@
 import { ApiError, GoogleGenAI, type File as GenAIFile } from '@google/genai';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -35,6 +35,7 @@ for (const deployment of DEPLOYMENTS) describe(`Files API through @google/genai 
   let ai: GoogleGenAI;
   let aiB: GoogleGenAI;
   const work = mkdtempSync(join(tmpdir(), 'batchmode-sdk-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
 
   before(async () => {
     server = await deployment.start({ env: { BATCHMODE_API_KEYS: `${KEY_A},${KEY_B}` } });

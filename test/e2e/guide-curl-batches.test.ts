@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -26,11 +26,16 @@ interface Operation {
 function runSample(server: ServerProcess, sample: string, placeholders: Record<string, string> = {}): string {
   let script = readFileSync(join(fixtures, sample), 'utf8');
   for (const [placeholder, value] of Object.entries(placeholders)) script = script.replaceAll(placeholder, value);
-  return execFileSync('bash', ['-c', script], {
-    cwd: mkdtempSync(join(tmpdir(), 'batchmode-guide-')),
-    env: { ...process.env, BATCHMODE_URL: server.url, GEMINI_API_KEY: KEY },
-    encoding: 'utf8',
-  });
+  const work = mkdtempSync(join(tmpdir(), 'batchmode-guide-'));
+  try {
+    return execFileSync('bash', ['-c', script], {
+      cwd: work,
+      env: { ...process.env, BATCHMODE_URL: server.url, GEMINI_API_KEY: KEY },
+      encoding: 'utf8',
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 async function waitForEnd(server: ServerProcess, name: string): Promise<Operation> {
@@ -68,10 +73,15 @@ for (const stateNames of ['batch', 'job'] as const) {
 
     test('upload, file create with the unquoted file name, then the status script prints the results', async () => {
       const work = mkdtempSync(join(tmpdir(), 'batchmode-guide-'));
-      execFileSync('bash', ['-c', `source "${join(fixtures, 'upload.sh')}"`], {
-        cwd: work, env: { ...process.env, BATCHMODE_URL: server.url, GEMINI_API_KEY: KEY },
-      });
-      const fileName = (JSON.parse(readFileSync(join(work, 'file_info.json'), 'utf8')) as { file: { name: string } }).file.name;
+      let fileName: string;
+      try {
+        execFileSync('bash', ['-c', `source "${join(fixtures, 'upload.sh')}"`], {
+          cwd: work, env: { ...process.env, BATCHMODE_URL: server.url, GEMINI_API_KEY: KEY },
+        });
+        fileName = (JSON.parse(readFileSync(join(work, 'file_info.json'), 'utf8')) as { file: { name: string } }).file.name;
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
       const created = JSON.parse(runSample(server, 'file-create.sh', { 'files/123456': fileName })) as Operation;
       const done = await waitForEnd(server, created.name);
       assert.equal(done.metadata.state, succeeded);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,8 +22,9 @@ describe("the guide's curl upload sample", () => {
   });
   after(() => server.stop());
 
-  test('uploads batch_input.tmp and answers {"file": File} with the bytes stored', async () => {
+  test('uploads batch_input.tmp and answers {"file": File} with the bytes stored', async (context) => {
     const work = mkdtempSync(join(tmpdir(), 'batchmode-curl-'));
+    context.after(() => rmSync(work, { recursive: true, force: true }));
     const fileUri = execFileSync('bash', ['-c', `source "${script}"; echo "$file_uri"`], {
       cwd: work,
       env: { ...process.env, BATCHMODE_URL: server.url, GEMINI_API_KEY: KEY },

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { assertEveryKeyOnce, resultKeys, submitKeyedBatch, succeededOf } from '../support/keyed-batch.js';
 import { startScaleOutDeployment, type ScaleOutDeployment } from '../support/scale-out-deployment.js';
 import type { ServerProcess } from '../support/server-process.js';
 
@@ -18,19 +19,11 @@ const KEY = 'scale-key';
 const REQUESTS = 20_000;
 const CONCURRENCY = 16;
 
-interface Operation {
-  done?: boolean;
-  metadata: { state: string; batchStats: Record<string, string> };
-  response?: { responsesFile: string };
-}
-
 describe('scale-out: 1 API + 3 workers on PostgreSQL + S3, one worker SIGKILLed', () => {
   const logDir = mkdtempSync(join(tmpdir(), 'batchmode-scale-'));
   let deployment: ScaleOutDeployment | undefined;
-  after(async () => {
-    await deployment?.stop();
-    rmSync(logDir, { recursive: true, force: true });
-  });
+  after(() => deployment?.stop());
+  after(() => rmSync(logDir, { recursive: true, force: true }));
 
   test('SUCCEEDED, every key once, duplicate calls ≤ the killed worker\'s in-flight limit', { timeout: 300_000 }, async (context) => {
     const env = {
@@ -44,24 +37,10 @@ describe('scale-out: 1 API + 3 workers on PostgreSQL + S3, one worker SIGKILLed'
     const { api } = deployment;
     const headers = { 'x-goog-api-key': KEY };
 
-    const body = Array.from({ length: REQUESTS }, (_, index) => `{"key":"k${index}","request":{"contents":[{"parts":[{"text":"scale test ${index}"}]}]}}\n`).join('');
-    const upload = await fetch(`${api.url}/upload/v1beta/files`, { method: 'POST', headers: { ...headers, 'x-goog-upload-protocol': 'raw' }, body });
-    assert.equal(upload.status, 200, await upload.clone().text());
-    const { file } = (await upload.json()) as { file: { name: string } };
-    const created = await fetch(`${api.url}/v1beta/models/gemini-2.5-flash:batchGenerateContent`, {
-      method: 'POST', headers, body: JSON.stringify({ batch: { inputConfig: { fileName: file.name } } }),
-    });
-    assert.equal(created.status, 200, await created.clone().text());
-    const { name } = (await created.json()) as { name: string };
-    const read = async (): Promise<Operation> => (await (await fetch(`${api.url}/v1beta/${name}`, { headers })).json()) as Operation;
-    const succeeded = (operation: Operation): number => Number(operation.metadata.batchStats.successfulRequestCount ?? 0);
+    const batch = await submitKeyedBatch(api, KEY, REQUESTS, { label: 'scale test' });
 
     // Kill a worker once the batch is well under way and every worker is busy.
-    let operation = await read();
-    while (succeeded(operation) < REQUESTS * 0.25 && !operation.done) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      operation = await read();
-    }
+    const operation = await batch.waitProgress(REQUESTS * 0.25, 120_000);
     const listed = (await (await fetch(`${api.url}/v1beta/workers`, { headers })).json()) as { workers: { inFlightRequests: number; heldShardCount: number; leases: unknown[] }[] };
     assert.equal(listed.workers.length, 3, 'the API lists the three live workers');
     assert.ok(listed.workers.every((worker) => worker.heldShardCount > 0), `every worker holds shards: ${JSON.stringify(listed.workers)}`);
@@ -71,22 +50,15 @@ describe('scale-out: 1 API + 3 workers on PostgreSQL + S3, one worker SIGKILLed'
       victim.child.once('exit', () => resolve());
       victim.child.kill('SIGKILL');
     });
-    context.diagnostic(`worker 0 killed at ${succeeded(operation)} results`);
+    context.diagnostic(`worker 0 killed at ${succeededOf(operation)} results`);
 
-    const deadline = Date.now() + 180_000;
-    while (!operation.done && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      operation = await read();
-    }
-    assert.equal(operation.metadata.state, 'BATCH_STATE_SUCCEEDED');
-    assert.deepEqual(operation.metadata.batchStats, { requestCount: String(REQUESTS), successfulRequestCount: String(REQUESTS) });
+    const finished = await batch.waitDone(180_000);
+    assert.equal(finished.metadata.state, 'BATCH_STATE_SUCCEEDED');
+    assert.deepEqual(finished.metadata.batchStats, { requestCount: String(REQUESTS), successfulRequestCount: String(REQUESTS) });
     const after = (await (await fetch(`${api.url}/v1beta/workers`, { headers })).json()) as { workers: unknown[] };
     assert.equal(after.workers.length, 2, 'the killed worker drops out of the live list');
 
-    const results = await fetch(`${api.url}/download/v1beta/${operation.response?.responsesFile}:download?alt=media`, { headers });
-    const keys = (await results.text()).trim().split('\n').map((line) => (JSON.parse(line) as { key: string }).key);
-    assert.equal(keys.length, REQUESTS);
-    keys.forEach((key, index) => assert.equal(key, `k${index}`));
+    assertEveryKeyOnce(await resultKeys(api, KEY, finished), REQUESTS);
 
     const callsPerPrompt = new Map<string, number>();
     const perWorker = logs.map((log) => {

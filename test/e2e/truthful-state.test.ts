@@ -7,10 +7,13 @@
  * moments, and restarted: the first terminal answer after the restart is final too.
  */
 import assert from 'node:assert/strict';
-import { rmSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { hold } from '../support/hold.js';
+import { resultLinesOf, submitKeyedBatch, type Operation } from '../support/keyed-batch.js';
+import { pollUntil } from '../support/poll.js';
 import { startScaleOutDeployment, type ScaleOutDeployment } from '../support/scale-out-deployment.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
@@ -18,30 +21,14 @@ const KEY = 'truth-key';
 const headers = { 'x-goog-api-key': KEY };
 const REQUESTS = 400;
 
-interface Operation {
-  name: string;
-  done?: boolean;
-  metadata: { state: string; batchStats: Record<string, string>; output?: { responsesFile?: string }; endTime?: string; updateTime: string };
-  response?: { responsesFile?: string };
-}
-
 const env = {
   BATCHMODE_API_KEYS: KEY, BATCHMODE_SIM_LATENCY_MS: '40', BATCHMODE_WORKER_CONCURRENCY: '8', BATCHMODE_SHARD_SIZE: '50',
   BATCHMODE_LEASE_SECONDS: '3',
 };
 
-async function createBatch(url: string, completionWindow?: string): Promise<string> {
-  const body = Array.from({ length: REQUESTS }, (_, i) => `{"key":"k${i}","request":{"contents":[{"parts":[{"text":"truth ${i}"}]}]}}\n`).join('');
-  const upload = await fetch(`${url}/upload/v1beta/files`, { method: 'POST', headers: { ...headers, 'x-goog-upload-protocol': 'raw' }, body });
-  assert.equal(upload.status, 200, await upload.clone().text());
-  const { file } = (await upload.json()) as { file: { name: string } };
-  const created = await fetch(`${url}/v1beta/models/gemini-2.5-flash:batchGenerateContent`, {
-    method: 'POST', headers,
-    body: JSON.stringify({ batch: { inputConfig: { fileName: file.name }, ...(completionWindow ? { completionWindow } : {}) } }),
-  });
-  assert.equal(created.status, 200, await created.clone().text());
-  return ((await created.json()) as Operation).name;
-}
+/** Submits a batch of REQUESTS keyed requests; answers its name. */
+const createBatch = async (url: string, completionWindow?: string): Promise<string> =>
+  (await submitKeyedBatch({ url }, KEY, REQUESTS, { label: 'truth', ...(completionWindow ? { completionWindow } : {}) })).name;
 
 const read = async (url: string, name: string): Promise<Operation> => {
   const response = await fetch(`${url}/v1beta/${name}`, { headers });
@@ -53,11 +40,7 @@ const count = (operation: Operation, field: string): number => Number(operation.
 
 /** The result lines of a finished file batch: how many succeeded and failed, and whether every key is there once. */
 async function resultsOf(url: string, operation: Operation): Promise<{ succeeded: number; failed: number; keys: Set<string>; lines: number }> {
-  const file = operation.response?.responsesFile;
-  assert.ok(file, `a terminal batch names its results file: ${JSON.stringify(operation)}`);
-  const response = await fetch(`${url}/download/v1beta/${file}:download?alt=media`, { headers });
-  assert.equal(response.status, 200);
-  const lines = (await response.text()).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { key: string; response?: unknown; error?: unknown });
+  const lines = await resultLinesOf({ url }, KEY, operation);
   return {
     succeeded: lines.filter((line) => line.response).length,
     failed: lines.filter((line) => line.error).length,
@@ -82,8 +65,8 @@ async function assertFinal(url: string, operation: Operation, state: string): Pr
 }
 
 /**
- * Reads the batch every few milliseconds until `stop()` resolves and then until it is terminal;
- * resolves the first terminal answer and every answer after it.
+ * Reads the batch every few milliseconds while `action` runs and then until it is terminal and
+ * 20 more answers are in; resolves the first terminal answer and every answer after it.
  */
 async function pollAcross(url: string, name: string, action: () => Promise<void>): Promise<{ first: Operation; later: Operation[]; reads: number }> {
   let reads = 0;
@@ -91,33 +74,29 @@ async function pollAcross(url: string, name: string, action: () => Promise<void>
   const later: Operation[] = [];
   let actionDone = false;
   const acting = action().finally(() => (actionDone = true));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const operation = await read(url, name);
+  const sample = (operation: Operation): boolean => {
     reads++;
     if (operation.done || ['BATCH_STATE_CANCELLED', 'BATCH_STATE_EXPIRED', 'BATCH_STATE_SUCCEEDED'].includes(operation.metadata.state)) {
       if (!first) first = operation;
       else later.push(operation);
-      if (actionDone && later.length >= 20) break;
     } else {
       assert.equal(first, undefined, 'once terminal, a batch never reads as active again');
       assert.equal(operation.response, undefined, 'an active batch names no results');
     }
-    await new Promise((resolve) => setTimeout(resolve, 3));
+    return actionDone && later.length >= 20;
+  };
+  try {
+    await pollUntil(() => read(url, name), sample, 60_000, 3, 'a terminal batch and 20 answers after it');
+  } finally {
+    await acting;
   }
-  await acting;
   assert.ok(first, 'the batch became terminal');
   return { first, later, reads };
 }
 
-async function waitForProgress(url: string, name: string, atLeast: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (count(await read(url, name), 'successfulRequestCount') >= atLeast) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail('the batch made no progress');
-}
+/** Waits until the batch reports `atLeast` successful requests. */
+const waitForProgress = (url: string, name: string, atLeast: number): Promise<Operation> =>
+  pollUntil(() => read(url, name), (operation) => count(operation, 'successfulRequestCount') >= atLeast, 30_000, 20, 'progress');
 
 for (const deployment of ['embedded', 'PostgreSQL + S3'] as const) {
   describe(`truthful terminal state (${deployment})`, () => {
@@ -165,10 +144,8 @@ for (const deployment of ['embedded', 'PostgreSQL + S3'] as const) {
 describe('truthful terminal state across kill -9 right after a cancel', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'batchmode-truth-'));
   let server: ServerProcess | undefined;
-  after(async () => {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => server?.stop());
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test('killed 0–60 ms after the cancel: after the restart the batch reads terminal only with its output, and stays so across more kills', { timeout: 180_000 }, async () => {
     for (const delayMs of [0, 15, 60]) {
@@ -176,7 +153,7 @@ describe('truthful terminal state across kill -9 right after a cancel', () => {
       const name = await createBatch(server.url);
       await waitForProgress(server.url, name, 10);
       void fetch(`${server.url}/v1beta/${name}:cancel`, { method: 'POST', headers }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await hold(delayMs, 'the moment of the kill after the cancel is sent');
       server.child.kill('SIGKILL');
       await new Promise((resolve) => server?.child.once('exit', resolve));
 

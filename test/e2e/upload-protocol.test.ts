@@ -5,10 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { stagingKey } from '../../src/core/blob-keys.js';
+import { localBlobRoot } from '../../src/store/local/local-blob-store.js';
 import { startInProcessServer } from '../support/in-process-server.js';
-import type { RunningServer } from '../../src/server/start-api.js';
+import { pollUntil } from '../support/poll.js';
+
+type InProcessServer = Awaited<ReturnType<typeof startInProcessServer>>;
 
 const KEY = 'upload-key';
 const OTHER_KEY = 'other-key';
@@ -21,7 +27,7 @@ interface Reply {
 }
 
 describe('upload protocol', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   const call = async (method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> => {
     const response = await fetch(path.startsWith('http') ? path : `${server.url}${path}`, {
       method, headers: init.headers, body: init.body,
@@ -52,6 +58,11 @@ describe('upload protocol', () => {
     assert.equal(body.error?.code, status);
     assert.equal(body.error?.status, rpcStatus);
     if (message) assert.match(body.error?.message ?? '', message);
+  };
+  /** How many bytes of an upload the server holds staged (its blob on the local disk), 0 when none. */
+  const stagedBytes = (url: string) => async (): Promise<number> => {
+    const uploadId = new URL(url).searchParams.get('upload_id') ?? '';
+    return (await stat(join(localBlobRoot(server.dataDir), stagingKey(uploadId))).catch(() => undefined))?.size ?? 0;
   };
   const sha = (bytes: Buffer): string => Buffer.from(createHash('sha256').update(bytes).digest('hex')).toString('base64');
 
@@ -95,12 +106,16 @@ describe('upload protocol', () => {
   test('a chunk cut off mid-way loses nothing: query tells where to resume, the hash is right', async () => {
     const data = randomBytes(2_000_000);
     const url = await start(data.length);
-    await new Promise<void>((resolve) => {
-      const partial = httpRequest(url, { method: 'POST', headers: { 'x-goog-upload-offset': '0', 'x-goog-upload-command': 'upload', 'content-length': String(data.length) } });
-      partial.on('error', () => resolve());
-      partial.write(data.subarray(0, 700_000), () => setTimeout(() => partial.destroy(), 100));
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const staged = stagedBytes(url);
+    const partial = httpRequest(url, { method: 'POST', headers: { 'x-goog-upload-offset': '0', 'x-goog-upload-command': 'upload', 'content-length': String(data.length) } });
+    const cut = new Promise<void>((resolve) => partial.on('close', () => resolve()));
+    partial.on('error', () => undefined);
+    partial.write(data.subarray(0, 700_000));
+    // Cut the connection once the server is writing the chunk, then wait until it has dropped it.
+    await pollUntil(staged, (bytes) => bytes > 0, 10_000, 5, 'the first bytes of the chunk on the server');
+    partial.destroy();
+    await cut;
+    await pollUntil(staged, (bytes) => bytes === 0, 10_000, 5, 'the server to drop the cut chunk');
     const query = await chunk(url, 0, Buffer.alloc(0), 'query');
     assert.equal(query.headers.get('x-goog-upload-status'), 'active');
     const received = Number(query.headers.get('x-goog-upload-size-received'));
@@ -200,10 +215,24 @@ describe('file retention', () => {
         method: 'POST', headers: { 'x-goog-api-key': KEY, 'x-goog-upload-protocol': 'raw' }, body: 'short-lived',
       });
       const { file } = (await reply.json()) as { file: { name: string; createTime: string; expirationTime: string } };
-      assert.equal(Date.parse(file.expirationTime) - Date.parse(file.createTime), 500);
-      assert.equal((await fetch(`${server.url}/v1beta/${file.name}?key=${KEY}`)).status, 200);
-      await new Promise((resolve) => setTimeout(resolve, 600));
-      assert.equal((await fetch(`${server.url}/v1beta/${file.name}?key=${KEY}`)).status, 403);
+      const expiresAt = Date.parse(file.expirationTime);
+      assert.equal(expiresAt - Date.parse(file.createTime), 500);
+      // Asked until it is gone; each answer with when it was asked and when it came.
+      const answers: { askedAt: number; answeredAt: number; status: number }[] = [];
+      const ask = async (): Promise<{ status: number }> => {
+        const askedAt = Date.now();
+        const response = await fetch(`${server.url}/v1beta/${file.name}?key=${KEY}`);
+        await response.body?.cancel();
+        const { status } = response;
+        answers.push({ askedAt, answeredAt: Date.now(), status });
+        return { status };
+      };
+      assert.equal((await ask()).status, 200, 'the file is there before its expiration time');
+      await pollUntil(ask, (answer) => answer.status === 403, 10_000, 25, 'the file to expire');
+      for (const { askedAt, answeredAt, status } of answers) {
+        if (status === 200) assert.ok(askedAt <= expiresAt, `still there when asked ${askedAt - expiresAt} ms after its expiration time`);
+        else assert.ok(status === 403 && answeredAt >= expiresAt, `${status} answered ${expiresAt - answeredAt} ms before its expiration time`);
+      }
     } finally {
       await server.close();
     }

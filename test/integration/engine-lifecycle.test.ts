@@ -1,35 +1,69 @@
 /**
- * The batch lifecycle beyond the happy path: cancel within a second with finished results
- * kept, expiry at the completion window with partial results, idempotent create, priority
+ * The batch lifecycle beyond the happy path: cancel aborting the calls in flight with finished
+ * results kept, expiry at the completion window with partial results, idempotent create, priority
  * order and fair sharing, results read while running, and the progress view.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ModelBackend } from '../../src/backends/backend.js';
+import { cancelledError } from '../../src/backends/cancelled-error.js';
 import { createSimulatedBackend } from '../../src/backends/simulated/simulated-backend.js';
 import { AppError } from '../../src/core/errors.js';
+import type { Clock } from '../../src/lib/clock.js';
 import { instrument, startEngine, TENANT } from '../support/engine-harness.js';
 import { pollUntil } from '../support/poll.js';
 
 const prompts = (count: number, prefix = 'p'): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
 
-test('cancel takes effect within a second: in-flight calls aborted, finished results kept', async () => {
-  const backend = instrument(createSimulatedBackend({ latencyMs: 400 }));
+/**
+ * A backend that answers its first `answered` calls at once and holds every later call until the
+ * call's signal aborts: a held call can only end by being aborted. Keeps the held calls' signals.
+ */
+function answerThenHold(answered: number): ModelBackend & { held: AbortSignal[] } {
+  const simulated = createSimulatedBackend({});
+  let calls = 0;
+  const held: AbortSignal[] = [];
+  return {
+    id: 'answer-then-hold',
+    held,
+    async generateContent(request, options) {
+      calls++;
+      if (calls <= answered) return simulated.generateContent(request, options);
+      const { signal } = options;
+      held.push(signal);
+      return new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(cancelledError(signal));
+        else signal.addEventListener('abort', () => reject(cancelledError(signal)), { once: true });
+      });
+    },
+  };
+}
+
+test('cancel aborts the in-flight calls before it answers, starts no more, and keeps the finished results', async () => {
+  const holding = answerThenHold(8);
+  const backend = instrument(holding);
   const engine = await startEngine({ backend, concurrency: 8 });
   try {
     const batch = await engine.submitPrompts(prompts(100));
     await engine.waitFor(batch.id, (view) => view.succeededCount >= 8, 10_000);
-    await pollUntil(async () => backend.inFlight, (inFlight) => inFlight === 8, 5_000, 5);
-    const cancelledAt = Date.now();
+    await pollUntil(async () => backend.inFlight, (inFlight) => inFlight === 8, 5_000, 5, '8 held calls in flight');
+    const callsAtCancel = backend.log.length;
+    assert.equal(holding.held.length, 8);
+    assert.ok(holding.held.every((signal) => !signal.aborted), 'the held calls run until the cancel');
+
     await engine.batches.cancel(TENANT, batch.id);
+    assert.ok(holding.held.every((signal) => signal.aborted), 'every in-flight call is aborted by the time cancel answers');
     assert.equal((await engine.batches.get(TENANT, batch.id)).batch.state, 'BATCH_STATE_CANCELLED');
-    await pollUntil(async () => backend.inFlight, (inFlight) => inFlight === 0, 1_000, 5);
-    assert.ok(Date.now() - cancelledAt < 1_000, 'in-flight calls aborted within a second');
+    // A held call never ends on its own: in flight drops to 0 only through the aborts.
+    await pollUntil(async () => backend.inFlight, (inFlight) => inFlight === 0, 1_000, 5, 'the aborted calls to end');
+    assert.equal(backend.log.length, callsAtCancel, 'no call starts after the cancel');
+
     const view = await engine.waitFor(batch.id);
     assert.equal(view.batch.state, 'BATCH_STATE_CANCELLED');
     const lines = await engine.resultLines(batch.id);
     assert.equal(lines.length, 100, 'every request has a line');
     const ok = lines.filter((line) => line.response).length;
-    assert.ok(ok >= 8 && ok < 100, `${ok} finished results kept`);
+    assert.equal(ok, 8, 'the 8 answered results are kept');
     assert.equal(view.succeededCount, ok);
     assert.ok(lines.filter((line) => line.error).every((line) => line.error?.status === 'CANCELLED'));
     assert.deepEqual(lines.map((line) => line.metadata?.i), prompts(100).map((_, i) => i), 'in request order');
@@ -39,10 +73,19 @@ test('cancel takes effect within a second: in-flight calls aborted, finished res
   }
 });
 
+/** The system clock, moved on by hand: `skip(ms)` makes the engine see `ms` more of time at once. */
+function skippingClock(): Clock & { skip(ms: number): void } {
+  let skippedMs = 0;
+  return { now: () => Date.now() + skippedMs, skip: (ms) => (skippedMs += ms) };
+}
+
 test('at the completion window a batch expires with its finished results and DEADLINE_EXCEEDED for the rest', async () => {
-  const engine = await startEngine({ backend: createSimulatedBackend({ latencyMs: 100 }), concurrency: 2 });
+  const clock = skippingClock();
+  const engine = await startEngine({ backend: createSimulatedBackend({ latencyMs: 100 }), concurrency: 2, clock });
   try {
-    const batch = await engine.submitPrompts(prompts(40), { completionWindowMs: 700 });
+    const batch = await engine.submitPrompts(prompts(40), { completionWindowMs: 60_000 });
+    await engine.waitFor(batch.id, (view) => view.succeededCount >= 4, 10_000);
+    clock.skip(60_000);
     const view = await engine.waitFor(batch.id, undefined, 10_000);
     assert.equal(view.batch.state, 'BATCH_STATE_EXPIRED');
     const lines = await engine.resultLines(batch.id);
@@ -120,7 +163,8 @@ test('results can be read while the batch runs, and followed to the end', async 
 });
 
 test('the progress view: counts, throughput, ETA, and why a batch waits', async () => {
-  const engine = await startEngine({ backend: createSimulatedBackend({ latencyMs: 50 }), concurrency: 2, shardSize: 10 });
+  const clock = skippingClock();
+  const engine = await startEngine({ backend: createSimulatedBackend({ latencyMs: 50 }), concurrency: 2, shardSize: 10, clock });
   try {
     const first = await engine.submitPrompts(prompts(60));
     const second = await engine.submitPrompts(prompts(10, 'q'));
@@ -128,7 +172,10 @@ test('the progress view: counts, throughput, ETA, and why a batch waits', async 
     const waiting = await engine.batches.progress(TENANT, second.id);
     assert.equal(waiting.pendingReason, 'QUEUED');
     assert.ok(waiting.queuePosition >= 1);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // A first look, more results, then 1.1 s later by the clock: the rate over the recent window.
+    const looked = await engine.batches.progress(TENANT, first.id);
+    await engine.waitFor(first.id, (view) => view.succeededCount > looked.succeededCount, 10_000);
+    clock.skip(1_100);
     const moving = await engine.batches.progress(TENANT, first.id);
     assert.equal(moving.batch.state, 'BATCH_STATE_RUNNING');
     assert.ok(moving.succeededCount > 0 && moving.pendingCount > 0);

@@ -1,7 +1,8 @@
 /**
- * The batch engine without HTTP: a real SQLite store and local blob store in a temp dir, the
- * real submitter, worker pool and batch service, around a backend the test provides (often
- * the simulated one wrapped to record what it sees).
+ * The batch engine without HTTP: a real SQLite store and local blob store in a temp dir, and
+ * the engine exactly as serve creates it (server/create-engine.ts: worker pool and heartbeat,
+ * submitter, batch service with pricing and worker liveness), around a backend the test
+ * provides (often the simulated one wrapped to record what it sees).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,25 +10,28 @@ import { join } from 'node:path';
 import type { ModelBackend } from '../../src/backends/backend.js';
 import { createBackendRegistry, type ModelLimits } from '../../src/backends/registry.js';
 import { SIMULATED_MODELS } from '../../src/backends/simulated/simulated-models.js';
+import type { BatchService, BatchView, SubmitBatchInput } from '../../src/batches/index.js';
 import type { BatchRecord } from '../../src/core/batch.js';
-import { systemClock } from '../../src/lib/clock.js';
+import { systemClock, type Clock } from '../../src/lib/clock.js';
 import { randomId } from '../../src/lib/ids.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { createBatchService, type BatchService, type BatchView } from '../../src/batches/batch-service.js';
-import { abortableSleep } from '../../src/worker/call-backend.js';
-import type { RetryPolicy } from '../../src/worker/retry-policy.js';
-import { createBatchSubmitter, type SubmitBatchInput } from '../../src/batches/submit-batch.js';
-import { createWorkerPool, type WorkerPool } from '../../src/worker/worker-pool.js';
+import { createEngine, type Engine } from '../../src/server/create-engine.js';
 import type { BlobStore } from '../../src/store/blob-store.js';
 import { createLocalBlobStore } from '../../src/store/local/local-blob-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { abortableSleep } from '../../src/lib/abort.js';
+import type { RetryPolicy } from '../../src/worker/retry-policy.js';
+import type { WorkerPool } from '../../src/worker/worker-pool.js';
 import { pollUntil } from './poll.js';
 
 export interface EngineHarness {
   store: Store;
   blobs: BlobStore;
   batches: BatchService;
+  /** The engine as serve wires it (pool, heartbeat, directory, submitter, service). */
+  engine: Engine;
+  /** The engine's worker pool (`start()` runs it without a heartbeat row; `engine.startWorkers()` writes one). */
   workers: WorkerPool;
   /** Submits an inline generate batch of the given prompts. */
   submitPrompts(prompts: string[], extra?: Partial<SubmitBatchInput>): Promise<BatchRecord>;
@@ -45,6 +49,8 @@ export interface EngineOptions {
   completionWindowMs?: number;
   leaseMs?: number;
   startWorkers?: boolean;
+  /** Default the system clock. */
+  clock?: Clock;
 }
 
 export const TENANT = 'tenant-1';
@@ -57,21 +63,20 @@ export async function startEngine(options: EngineOptions): Promise<EngineHarness
   const registry = createBackendRegistry([
     { name: 'gemini-*', backend: options.backend, models: SIMULATED_MODELS, limits: { maxConcurrency: concurrency, ...options.limits } },
   ]);
-  const workers = createWorkerPool({
-    store, blobs, registry, clock: systemClock, logger: silentLogger, owner: `test-${randomId(6)}`,
-    leaseMs: options.leaseMs ?? 10_000, progressIntervalMs: 100,
-    retry: { maxAttempts: 4, initialBackoffMs: 20, maxBackoffMs: 200, ...options.retry },
-    sleep: abortableSleep, fileRetentionMs: 3_600_000, concurrency, maxActiveShards: 4, pollMs: 50,
+  const engine = createEngine({
+    store, blobs, registry, clock: options.clock ?? systemClock, logger: silentLogger, randomId, sleep: abortableSleep,
+    workerId: `test-${randomId(6)}`, role: 'serve', runsWorkers: true,
+    settings: {
+      concurrency, maxActiveShards: 4, pollMs: 50, leaseMs: options.leaseMs ?? 10_000, progressIntervalMs: 100,
+      retry: { maxAttempts: 4, initialBackoffMs: 20, maxBackoffMs: 200, ...options.retry },
+      shardSize: options.shardSize ?? 50, completionWindowMs: options.completionWindowMs ?? 3_600_000, fileRetentionMs: 3_600_000,
+    },
   });
-  const submit = createBatchSubmitter({
-    store, blobs, registry, clock: systemClock, randomId, shardSize: options.shardSize ?? 50,
-    completionWindowMs: options.completionWindowMs ?? 3_600_000,
-  });
-  const batches = createBatchService({ store, blobs, clock: systemClock, submit, notify: workers, workers: workers.status, sleep: abortableSleep });
-  if (options.startWorkers ?? true) workers.start();
+  const { batches, pool: workers } = engine;
+  if (options.startWorkers ?? true) await engine.startWorkers();
 
   const harness: EngineHarness = {
-    store, blobs, batches, workers,
+    store, blobs, batches, engine, workers,
     async submitPrompts(prompts, extra = {}) {
       const view = await batches.create({
         tenantId: TENANT, kind: 'generate', model: 'gemini-2.5-flash', displayName: 'test', priority: 0, webhookConfig: undefined,
@@ -88,7 +93,8 @@ export async function startEngine(options: EngineOptions): Promise<EngineHarness
       return text.trim().split('\n').map((line) => JSON.parse(line) as Awaited<ReturnType<EngineHarness['resultLines']>>[number]);
     },
     async close() {
-      await workers.stop();
+      await engine.stopWorkers();
+      await registry.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -102,7 +108,7 @@ export interface CallRecord {
   atMs: number;
 }
 
-/** Wraps a backend to record each call (prompt, attempt, start time) and the peak in flight. */
+/** Wraps a backend to record each call (prompt, attempt, start time) and the peak in flight; forwards close(). */
 export function instrument(backend: ModelBackend): ModelBackend & { log: CallRecord[]; peakInFlight: number; inFlight: number } {
   let inFlight = 0;
   const probe = {
@@ -123,6 +129,7 @@ export function instrument(backend: ModelBackend): ModelBackend & { log: CallRec
         inFlight--;
       }
     },
+    ...(backend.close ? { close: backend.close.bind(backend) } : {}),
   };
   return probe;
 }

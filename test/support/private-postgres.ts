@@ -62,7 +62,6 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       throw new Error(`${tool} ${args.join(' ')} failed: ${String(error)}\n${stdout}${stderr}`);
     }
   };
-  await pg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
   const options = [
     `-p ${port}`, `-k ${directory}`, '-c listen_addresses=127.0.0.1',
@@ -89,8 +88,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     process.removeListener('exit', stopAtExit);
   };
   try {
+    await pg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
     await start();
   } catch (error) {
+    // A cluster that did not start leaves no directory behind.
     rmSync(directory, { recursive: true, force: true });
     throw error;
   }

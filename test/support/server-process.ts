@@ -31,6 +31,15 @@ export interface ServerProcessOptions {
   args?: readonly string[];
 }
 
+/**
+ * What the servers started here still hold (a live process, a data directory this helper made):
+ * ended when the test process exits, should a test end without stopping its server.
+ */
+const leftovers = new Set<() => void>();
+process.once('exit', () => {
+  for (const cleanUp of leftovers) cleanUp();
+});
+
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'batchmode-e2e-'));
@@ -49,7 +58,27 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr?.on('data', (data: Buffer) => (output += data.toString()));
 
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  const removeDataDir = (): void => {
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const leftover = (): void => {
+    if (running()) child.kill('SIGKILL');
+    removeDataDir();
+  };
+  leftovers.add(leftover);
+  /** Ends the process with `signal` (if it runs) and removes the data directory if this helper made it. */
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    leftovers.delete(leftover);
+    if (running()) {
+      await new Promise<void>((resolveEnd) => {
+        child.once('exit', () => resolveEnd());
+        child.kill(signal);
+      });
+    }
+    removeDataDir();
+  };
+  const started = new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
     const check = (): void => {
       const match = ready.exec(output);
@@ -64,6 +93,14 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
+  let url: string;
+  try {
+    url = await started;
+  } catch (error) {
+    // A server that did not start leaves nothing behind: no process, no data directory.
+    await end('SIGKILL');
+    throw error;
+  }
 
   return {
     url,
@@ -75,14 +112,6 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
       return Number(kib) * 1024;
     },
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        await new Promise<void>((resolveStop) => {
-          child.once('exit', () => resolveStop());
-          child.kill('SIGTERM');
-        });
-      }
-      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: () => end('SIGTERM'),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * A batch on the wire: a google.longrunning.Operation whose `metadata` is the whole batch
- * resource (spec §3.2). Results go both in `metadata.output` (what the SDKs read) and in
+ * resource (docs/wire-contract.md, the operation). Results go both in `metadata.output` (what the SDKs read) and in
  * `response` (what REST users and the guide read); inline results are doubly nested
  * (`inlinedResponses.inlinedResponses`). int64 counts are strings and zero values are omitted,
  * as proto3 JSON writes them, so a pending batch has no `done` key at all.

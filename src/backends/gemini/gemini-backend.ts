@@ -12,11 +12,11 @@ import type {
   GenerateContentResponse,
 } from '../../core/gemini-types.js';
 import { modelIdOf } from '../../core/model-name.js';
+import { readSseEvents } from '../../lib/sse.js';
 import type { CallOptions, ModelBackend } from '../backend.js';
 import { createCallScopes } from './call-scope.js';
-import { sseDataEvents } from './sse-events.js';
+import { cancelledError } from '../cancelled-error.js';
 import {
-  cancelledError,
   createRedact,
   errorFromHttpResponse,
   errorFromStreamEvent,
@@ -87,7 +87,7 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
 
   /** POSTs `body` and resolves with the parsed 2xx JSON; every failure becomes a BackendError. */
   async function call(method: string, body: unknown, callOptions: CallOptions): Promise<unknown> {
-    if (callOptions.signal.aborted) throw cancelledError(callOptions.signal.reason);
+    if (callOptions.signal.aborted) throw cancelledError(callOptions.signal);
     const scope = openScope(callOptions.signal, timeoutMs);
     try {
       const response = await pool.request({ method: 'POST', path: pathOf(method, callOptions), headers, body: JSON.stringify(body), signal: scope.signal });
@@ -99,7 +99,7 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
         throw malformedResponseError(method, text, redact);
       }
     } catch (error) {
-      throw errorFromTransport(error, scope.stopReason, timeoutMs, redact);
+      throw errorFromTransport(error, scope, timeoutMs, redact);
     } finally {
       scope.dispose();
     }
@@ -127,7 +127,7 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
     },
 
     async *streamGenerateContent(request: GenerateContentRequest, callOptions: CallOptions): AsyncIterable<GenerateContentResponse> {
-      if (callOptions.signal.aborted) throw cancelledError(callOptions.signal.reason);
+      if (callOptions.signal.aborted) throw cancelledError(callOptions.signal);
       const scope = openScope(callOptions.signal, timeoutMs);
       let body: Awaited<ReturnType<typeof pool.request>>['body'] | undefined;
       try {
@@ -143,9 +143,9 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
           for (const item of Array.isArray(parsed) ? (parsed as unknown[]) : [parsed]) yield streamChunk(item);
           return;
         }
-        for await (const data of sseDataEvents(decodeUtf8(body as AsyncIterable<Uint8Array>))) yield streamChunk(parseEvent(data));
+        for await (const event of readSseEvents(body)) yield streamChunk(parseEvent(event.data));
       } catch (error) {
-        throw errorFromTransport(error, scope.stopReason, timeoutMs, redact);
+        throw errorFromTransport(error, scope, timeoutMs, redact);
       } finally {
         scope.dispose();
         // Stopped early (consumer broke off, or an error): drop the connection, not the pool.
@@ -171,12 +171,4 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
       await pool.close();
     },
   };
-}
-
-/** Decodes UTF-8 chunks to text, keeping a character split across chunks whole. */
-async function* decodeUtf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
-  const rest = decoder.decode();
-  if (rest !== '') yield rest;
 }

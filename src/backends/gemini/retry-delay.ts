@@ -1,18 +1,10 @@
 /**
- * How long upstream asks us to wait before retrying: the `Retry-After` header (seconds or an
- * HTTP date) or, as Gemini sends it on 429, a google.rpc.RetryInfo detail (`"retryDelay": "12s"`).
+ * How long upstream asks us to wait before retrying, as Gemini sends it on 429: a
+ * google.rpc.RetryInfo detail (`"retryDelay": "12s"`). Headers (`Retry-After`) are read by
+ * lib/retry-after.ts and win over this.
  */
 
 const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
-
-/** Milliseconds from a `Retry-After` header value, or undefined when absent or unreadable. */
-export function retryAfterHeaderMs(value: string | string[] | undefined, nowMs: number): number | undefined {
-  const text = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (text === undefined || text === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
 
 /** Milliseconds from the first RetryInfo among google.rpc.Status `details`, or undefined. */
 export function retryInfoDelayMs(details: unknown): number | undefined {

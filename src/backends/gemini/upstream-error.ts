@@ -6,8 +6,10 @@
  */
 import { RPC_STATUS, type RpcStatusName } from '../../core/errors.js';
 import { BackendError } from '../backend.js';
-import type { StopReason } from './call-scope.js';
-import { retryAfterHeaderMs, retryInfoDelayMs } from './retry-delay.js';
+import type { CallScope } from './call-scope.js';
+import { cancelledError } from '../cancelled-error.js';
+import { retryAfterMs as headerRetryAfterMs } from '../../lib/retry-after.js';
+import { retryInfoDelayMs } from './retry-delay.js';
 
 /** Removes secrets from text that may travel into results and logs. */
 export type Redact = (text: string) => string;
@@ -128,7 +130,7 @@ export function errorFromHttpResponse(
   nowMs = Date.now(),
 ): BackendError {
   const upstream = readStatus(parseJson(bodyText));
-  const retryAfterMs = retryAfterHeaderMs(headers['retry-after'], nowMs) ?? retryInfoDelayMs(upstream?.details);
+  const retryAfterMs = headerRetryAfterMs(headers, nowMs) ?? retryInfoDelayMs(upstream?.details);
   return upstreamError(httpStatus, upstream, bodyText, retryAfterMs, redact);
 }
 
@@ -143,11 +145,6 @@ export function errorFromStreamEvent(error: unknown, redact: Redact): BackendErr
   return upstreamError(httpStatus, upstream, JSON.stringify(error) ?? '', retryInfoDelayMs(upstream?.details), redact);
 }
 
-/** The error of a call its caller aborted: CANCELLED, never retried. */
-export function cancelledError(cause?: unknown): BackendError {
-  return new BackendError('the call was cancelled', { status: 'CANCELLED', retryable: false, cause });
-}
-
 /** Network-level failure codes that mean "the answer took too long". */
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 /** Failures of our own making (bad arguments, a closed backend): retrying cannot help. */
@@ -158,9 +155,9 @@ const PROGRAMMING_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED
  * aborted, DEADLINE_EXCEEDED (retryable) on our deadline or a client timeout, UNAVAILABLE
  * (retryable) for refused/reset/closed connections and the like. BackendErrors pass through.
  */
-export function errorFromTransport(error: unknown, stopReason: StopReason | undefined, timeoutMs: number, redact: Redact): BackendError {
-  if (stopReason === 'cancelled') return cancelledError(error);
-  if (stopReason === 'timeout') {
+export function errorFromTransport(error: unknown, scope: CallScope, timeoutMs: number, redact: Redact): BackendError {
+  if (scope.stopReason === 'cancelled') return cancelledError(scope.callerSignal);
+  if (scope.stopReason === 'timeout') {
     return new BackendError(`upstream Gemini did not answer within ${timeoutMs} ms`, { status: 'DEADLINE_EXCEEDED', retryable: true, cause: error });
   }
   if (error instanceof BackendError) return error;

@@ -1,23 +1,12 @@
+// Tests of the OpenAI error mapping: HTTP statuses, transport failures and errors reported in a stream.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { errorFromFailure, errorFromStatus, errorFromStreamEvent } from './classify-error.js';
-import { retryAfterMs } from './retry-after.js';
 import { loadFixture } from './testing/load-fixture.js';
 
 const SERVER = 'http://gpu-box:8000/v1';
 const NOW = Date.parse('2025-07-11T12:00:00Z');
 const live = new AbortController().signal;
-
-test('Retry-After: seconds, fractions, HTTP dates; retry-after-ms wins; nonsense is ignored', () => {
-  assert.equal(retryAfterMs({ 'retry-after': '2' }, NOW), 2000);
-  assert.equal(retryAfterMs({ 'retry-after': '0.5' }, NOW), 500);
-  assert.equal(retryAfterMs({ 'retry-after': 'Fri, 11 Jul 2025 12:00:30 GMT' }, NOW), 30_000);
-  assert.equal(retryAfterMs({ 'retry-after': 'Fri, 11 Jul 2025 11:00:00 GMT' }, NOW), 0, 'a date in the past means now');
-  assert.equal(retryAfterMs({ 'retry-after': '20', 'retry-after-ms': '120' }, NOW), 120);
-  assert.equal(retryAfterMs({ 'retry-after': 'soon' }, NOW), undefined);
-  assert.equal(retryAfterMs({ 'retry-after': '-3' }, NOW), undefined);
-  assert.equal(retryAfterMs({}, NOW), undefined);
-});
 
 test('HTTP statuses map to google.rpc statuses; only overload, server faults and timeouts are retried', () => {
   const table: [number, string, boolean][] = [

@@ -13,25 +13,18 @@
  */
 import type { RpcStatusName } from '../../core/errors.js';
 import { BackendError } from '../backend.js';
-import { cancelledError } from './cancelled-error.js';
-import { retryAfterMs, type ResponseHeaders } from './retry-after.js';
+import { cancelledError } from '../cancelled-error.js';
+import { retryAfterMs, type ResponseHeaders } from '../../lib/retry-after.js';
 import { upstreamErrorMessageOfText } from './upstream-error-message.js';
 
-const HTTP_STATUSES: Readonly<Record<number, { status: RpcStatusName; retryable: boolean }>> = {
-  400: { status: 'INVALID_ARGUMENT', retryable: false },
-  401: { status: 'PERMISSION_DENIED', retryable: false },
-  403: { status: 'PERMISSION_DENIED', retryable: false },
-  404: { status: 'NOT_FOUND', retryable: false },
-  408: { status: 'DEADLINE_EXCEEDED', retryable: true },
-  413: { status: 'INVALID_ARGUMENT', retryable: false },
-  422: { status: 'INVALID_ARGUMENT', retryable: false },
-  429: { status: 'RESOURCE_EXHAUSTED', retryable: true },
-  500: { status: 'INTERNAL', retryable: true },
-  501: { status: 'UNIMPLEMENTED', retryable: false },
-  502: { status: 'UNAVAILABLE', retryable: true },
-  503: { status: 'UNAVAILABLE', retryable: true },
-  504: { status: 'DEADLINE_EXCEEDED', retryable: true },
+/** The google.rpc status of each HTTP status an OpenAI-compatible server answers with. */
+const HTTP_STATUSES: Readonly<Record<number, RpcStatusName>> = {
+  400: 'INVALID_ARGUMENT', 401: 'PERMISSION_DENIED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 408: 'DEADLINE_EXCEEDED',
+  413: 'INVALID_ARGUMENT', 422: 'INVALID_ARGUMENT', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 501: 'UNIMPLEMENTED',
+  502: 'UNAVAILABLE', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
 };
+/** Only overload, server faults and timeouts are worth another try. */
+const RETRYABLE_HTTP_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Transport error codes meaning the answer took too long. */
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -109,7 +102,9 @@ export function errorFromFailure(error: unknown, signal: AbortSignal, serverLabe
 }
 
 function mapHttpStatus(statusCode: number): { status: RpcStatusName; retryable: boolean } {
-  return HTTP_STATUSES[statusCode] ?? (statusCode >= 500 ? { status: 'UNAVAILABLE', retryable: true } : { status: 'FAILED_PRECONDITION', retryable: false });
+  const status = HTTP_STATUSES[statusCode];
+  if (status !== undefined) return { status, retryable: RETRYABLE_HTTP_STATUSES.has(statusCode) };
+  return statusCode >= 500 ? { status: 'UNAVAILABLE', retryable: true } : { status: 'FAILED_PRECONDITION', retryable: false };
 }
 
 /** The `code` of a Node or undici error; for an AggregateError (happy eyeballs), its first inner error's. */

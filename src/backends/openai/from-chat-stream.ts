@@ -19,7 +19,7 @@ import type { RawToolCall } from './from-tool-calls.js';
 import type { ChatChunk, ChatChunkChoice } from './openai-wire-types.js';
 import { isRecord } from './is-record.js';
 import { unexpectedBody } from './unexpected-body.js';
-import type { SseEvent } from './read-sse-events.js';
+import type { SseEvent } from '../../lib/sse.js';
 import type { ResponsePlan } from './to-chat-request.js';
 
 /** What one choice has said so far. */

@@ -12,7 +12,7 @@
  */
 import { Pool } from 'undici';
 import type { BackendError } from '../backend.js';
-import { cancelledError } from './cancelled-error.js';
+import { cancelledError } from '../cancelled-error.js';
 import { errorFromFailure, errorFromStatus } from './classify-error.js';
 import { createSignalMirror } from './signal-mirror.js';
 import { unexpectedBody } from './unexpected-body.js';

@@ -17,7 +17,7 @@ import type {
   GenerateContentResponse,
 } from '../../core/gemini-types.js';
 import type { CallOptions, ModelBackend } from '../backend.js';
-import { throwIfCancelled } from './cancelled-error.js';
+import { throwIfCancelled } from '../cancelled-error.js';
 import { errorFromFailure } from './classify-error.js';
 import { fromChatResponse } from './from-chat-response.js';
 import { fromChatStream } from './from-chat-stream.js';
@@ -25,7 +25,7 @@ import { fromEmbeddingResponse } from './from-embedding-response.js';
 import { createHttpClient } from './http-client.js';
 import type { ChatStreamRequestBody } from './openai-wire-types.js';
 import { parseChatResponse } from './parse-chat-response.js';
-import { readSseEvents } from './read-sse-events.js';
+import { readSseEvents } from '../../lib/sse.js';
 import { hasFileParts, NO_FILES, resolveFileParts, type ResolveFile } from './resolve-file-parts.js';
 import { toChatRequest, type ChatRequest } from './to-chat-request.js';
 import { toEmbeddingRequest } from './to-embedding-request.js';

@@ -6,7 +6,7 @@
 import { RPC_STATUS, type RpcStatusName } from '../../core/errors.js';
 import type { Content, GenerateContentRequest } from '../../core/gemini-types.js';
 import { BackendError } from '../backend.js';
-import { cancelledError } from './cancelled-error.js';
+import { cancelledError } from '../cancelled-error.js';
 import { invalidRequest } from './invalid-request.js';
 
 /** A resolved file: its stored MIME type and its whole content. */

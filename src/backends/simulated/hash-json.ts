@@ -5,40 +5,34 @@
  */
 import { combineHashes, hashString, hashWords, highWord, lowWord } from './hash.js';
 
-const STRING_SEED = 0x5354;
-const KEY_SEED = 0x4b45;
-const TAG_NULL = 1;
-const TAG_FALSE = 2;
-const TAG_TRUE = 3;
-const TAG_POSITIVE = 4;
-const TAG_NEGATIVE = 5;
-const TAG_FLOAT = 6;
-const TAG_ARRAY = 7;
-const TAG_OBJECT = 8;
+/** Seeds of string values and object keys, so that `"a"` and a key `a` hash apart. */
+const SEED = { string: 0x5354, key: 0x4b45 } as const;
+/** The first hashed word of each kind of value, so that kinds never collide. */
+const TAG = { null: 1, false: 2, true: 3, positive: 4, negative: 5, float: 6, array: 7, object: 8 } as const;
 
 /** The 53-bit hash of a JSON value; `undefined` members are skipped, as JSON.stringify drops them. */
 export function hashJson(value: unknown): number {
   switch (typeof value) {
     case 'string':
-      return hashString(value, STRING_SEED);
+      return hashString(value, SEED.string);
     case 'number':
       if (Number.isSafeInteger(value)) {
         const magnitude = Math.abs(value);
-        return hashWords(value < 0 ? TAG_NEGATIVE : TAG_POSITIVE, 0, lowWord(magnitude), highWord(magnitude));
+        return hashWords(value < 0 ? TAG.negative : TAG.positive, 0, lowWord(magnitude), highWord(magnitude));
       }
-      return hashString(String(value), TAG_FLOAT);
+      return hashString(String(value), TAG.float);
     case 'boolean':
-      return hashWords(value ? TAG_TRUE : TAG_FALSE, 0, 0, 0);
+      return hashWords(value ? TAG.true : TAG.false, 0, 0, 0);
     case 'object':
-      if (value === null) return hashWords(TAG_NULL, 0, 0, 0);
+      if (value === null) return hashWords(TAG.null, 0, 0, 0);
       if (Array.isArray(value)) {
-        let hash = hashWords(TAG_ARRAY, value.length, 0, 0);
+        let hash = hashWords(TAG.array, value.length, 0, 0);
         for (const item of value as unknown[]) hash = combineHashes(hash, item === undefined ? hashJson(null) : hashJson(item));
         return hash;
       }
       return hashJsonObject(value as Record<string, unknown>);
     default:
-      return hashWords(TAG_NULL, 0, 0, 0);
+      return hashWords(TAG.null, 0, 0, 0);
   }
 }
 
@@ -51,10 +45,10 @@ export function hashJsonObject(object: Record<string, unknown>, skip?: ReadonlyS
     if (!Object.hasOwn(object, key) || skip?.has(key) === true) continue;
     const value = object[key];
     if (value === undefined) continue;
-    const entry = combineHashes(hashString(key, KEY_SEED), hashJson(value));
+    const entry = combineHashes(hashString(key, SEED.key), hashJson(value));
     low = (low + lowWord(entry)) >>> 0;
     high = (high + highWord(entry)) >>> 0;
     count += 1;
   }
-  return hashWords(TAG_OBJECT, count, low, high);
+  return hashWords(TAG.object, count, low, high);
 }

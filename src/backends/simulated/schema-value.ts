@@ -11,10 +11,11 @@ import type { Random } from './seeded-random.js';
 
 type SchemaObject = Record<string, unknown>;
 
-/** Deeper than this, recursive schemas shrink to the minimum: required properties, `minItems` items. */
-const SHALLOW_DEPTH = 6;
-/** Deeper than this, `$ref` cycles that cannot shrink stop with `null`. */
-const MAX_DEPTH = 24;
+/**
+ * Depth limits: past `shallow`, recursive schemas shrink to the minimum (required properties,
+ * `minItems` items); past `max`, `$ref` cycles that cannot shrink stop with `null`.
+ */
+const DEPTH = { shallow: 6, max: 24 } as const;
 
 interface Walk {
   random: Random;
@@ -31,7 +32,7 @@ export function generateSchemaValue(schema: unknown, random: Random, key = ''): 
 
 function generate(schema: unknown, walk: Walk): unknown {
   if (schema === undefined || schema === true) return generateString({}, walk.key, walk.random);
-  if (!isSchemaObject(schema) || walk.depth > MAX_DEPTH) return null;
+  if (!isSchemaObject(schema) || walk.depth > DEPTH.max) return null;
   if (typeof schema.$ref === 'string') return generate(resolveRef(schema.$ref, walk.root), deeper(walk, walk.key));
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return walk.random.pick(schema.enum);
@@ -66,7 +67,7 @@ function generateObject(schema: SchemaObject, walk: Walk): Record<string, unknow
   const keys = [...ordering.filter((key): key is string => typeof key === 'string'), ...Object.keys(properties)];
   const result: Record<string, unknown> = {};
   const required = Array.isArray(schema.required) ? schema.required : [];
-  const isShallow = walk.depth <= SHALLOW_DEPTH;
+  const isShallow = walk.depth <= DEPTH.shallow;
   for (const key of keys) {
     if (!isShallow && !required.includes(key)) continue;
     if (Object.hasOwn(properties, key) && !Object.hasOwn(result, key)) {
@@ -90,7 +91,7 @@ function generateArray(schema: SchemaObject, walk: Walk): unknown[] {
   const rest = Array.isArray(schema.items) ? undefined : schema.items;
   const minItems = toNumber(schema.minItems) ?? 0;
   const maxItems = toNumber(schema.maxItems) ?? Number.POSITIVE_INFINITY;
-  const preferred = walk.depth <= SHALLOW_DEPTH ? walk.random.int(1, 3) : 0;
+  const preferred = walk.depth <= DEPTH.shallow ? walk.random.int(1, 3) : 0;
   let count = Math.min(Math.max(preferred, minItems), maxItems);
   if (rest === false) count = Math.min(count, prefix.length);
   const result: unknown[] = [];

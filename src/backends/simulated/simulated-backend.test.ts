@@ -1,11 +1,12 @@
+// Tests of the simulated backend: latency, aborts, the transient error rate, scripted faults, streaming.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { GenerateContentRequest, GenerateContentResponse } from '../../core/gemini-types.js';
+import type { GenerateContentResponse } from '../../core/gemini-types.js';
 import { BackendError, type CallOptions } from '../backend.js';
 import { createSimulatedBackend } from './simulated-backend.js';
 import { simulatedFaultSchema } from './simulated-fault.js';
+import { ask, warningsDuring } from '../testing/backend-test-kit.js';
 
-const ask = (text: string): GenerateContentRequest => ({ contents: [{ role: 'user', parts: [{ text }] }] });
 const call = (attempt = 1, signal = new AbortController().signal): CallOptions => ({ model: 'gemini-2.5-flash', signal, attempt });
 const outcome = async (promise: Promise<unknown>): Promise<BackendError | 'ok'> => {
   try {
@@ -29,7 +30,8 @@ test('an abort rejects promptly with CANCELLED, during the latency or before the
   const controller = new AbortController();
   const started = performance.now();
   const pending = outcome(backend.generateContent(ask('slow'), call(1, controller.signal)));
-  setTimeout(() => controller.abort(), 20);
+  // The call is already waiting out its latency: it started synchronously.
+  controller.abort();
   const error = await pending;
   assert.ok(performance.now() - started < 1000, 'rejected long before the latency');
   assert.ok(error !== 'ok' && error.status === 'CANCELLED' && !error.retryable);
@@ -42,21 +44,15 @@ test('an abort rejects promptly with CANCELLED, during the latency or before the
 });
 
 test('many calls sharing one signal wait together and all cancel on abort, without listener warnings', async () => {
-  const warnings: string[] = [];
-  const onWarning = (warning: Error): void => void warnings.push(warning.name);
-  process.on('warning', onWarning);
-  try {
+  const warnings = await warningsDuring(async () => {
     const backend = createSimulatedBackend({ latencyMs: 10_000 });
     const controller = new AbortController();
     const pending = Array.from({ length: 50 }, (_, index) => outcome(backend.generateContent(ask(`q${index}`), call(1, controller.signal))));
-    setTimeout(() => controller.abort(), 10);
+    controller.abort();
     const results = await Promise.all(pending);
     assert.ok(results.every((result) => result !== 'ok' && result.status === 'CANCELLED'));
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(warnings, []);
-  } finally {
-    process.off('warning', onWarning);
-  }
+  });
+  assert.deepEqual(warnings, []);
 });
 
 test('errorRate fails about that fraction of tries, the same way per (request, attempt); retries mostly succeed', async () => {

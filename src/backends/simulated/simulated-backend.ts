@@ -11,7 +11,8 @@ import type {
   GenerateContentResponse,
 } from '../../core/gemini-types.js';
 import type { CallOptions, ModelBackend } from '../backend.js';
-import { cancelledError, createAbortableDelay, throwIfCancelled } from './abortable-delay.js';
+import { abortableSleep } from '../../lib/abort.js';
+import { cancelledError, throwIfCancelled } from '../cancelled-error.js';
 import { hashJson } from './hash-json.js';
 import { estimatePromptTokens } from './prompt-tokens.js';
 import { identifyRequest } from './request-identity.js';
@@ -39,7 +40,7 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}): M
   const faults = options.faults ?? [];
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new RangeError(`latencyMs must be a finite number >= 0, got ${latencyMs}`);
   if (!(errorRate >= 0 && errorRate <= 1)) throw new RangeError(`errorRate must be between 0 and 1, got ${errorRate}`);
-  const delay = createAbortableDelay();
+  const delay = (ms: number, signal: AbortSignal): Promise<void> => abortableSleep(ms, signal, cancelledError);
 
   /** Throws the cancellation, scripted fault or transient error this try gets, if any. */
   function failIfDue(requestHash: number, text: () => string, callOptions: CallOptions): void {
@@ -84,5 +85,8 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}): M
       throwIfCancelled(callOptions.signal);
       return estimatePromptTokens(request).total;
     },
+
+    /** Holds no connections: nothing to release (each pending delay ends with its call's signal). */
+    async close(): Promise<void> {},
   };
 }

@@ -6,16 +6,21 @@
 
 import { EMBEDDING_METHODS, GENERATION_METHODS, type ModelInfo } from '../model-info.js';
 
-function generationModel(
-  id: string,
-  fields: { version: string; displayName: string; description: string; outputTokenLimit: number; thinking: boolean },
-): ModelInfo {
+/** What every simulated model names about itself. */
+interface ModelFields {
+  version: string;
+  displayName: string;
+  description: string;
+}
+
+/** The fields of the `Model` resource for `id` that every simulated model shares. */
+function modelBase(id: string, fields: ModelFields): Pick<ModelInfo, 'name' | 'baseModelId' | 'version' | 'displayName' | 'description'> {
+  return { name: `models/${id}`, baseModelId: id, version: fields.version, displayName: fields.displayName, description: `${fields.description} (simulated by batchmode)` };
+}
+
+function generationModel(id: string, fields: ModelFields & { outputTokenLimit: number; thinking: boolean }): ModelInfo {
   return Object.freeze({
-    name: `models/${id}`,
-    baseModelId: id,
-    version: fields.version,
-    displayName: fields.displayName,
-    description: `${fields.description} (simulated by batchmode)`,
+    ...modelBase(id, fields),
     inputTokenLimit: 1_048_576,
     outputTokenLimit: fields.outputTokenLimit,
     supportedGenerationMethods: [...GENERATION_METHODS],
@@ -27,17 +32,8 @@ function generationModel(
   });
 }
 
-function embeddingModel(id: string, fields: { version: string; displayName: string; description: string }): ModelInfo {
-  return Object.freeze({
-    name: `models/${id}`,
-    baseModelId: id,
-    version: fields.version,
-    displayName: fields.displayName,
-    description: `${fields.description} (simulated by batchmode)`,
-    inputTokenLimit: 2048,
-    outputTokenLimit: 1,
-    supportedGenerationMethods: [...EMBEDDING_METHODS],
-  });
+function embeddingModel(id: string, fields: ModelFields): ModelInfo {
+  return Object.freeze({ ...modelBase(id, fields), inputTokenLimit: 2048, outputTokenLimit: 1, supportedGenerationMethods: [...EMBEDDING_METHODS] });
 }
 
 /** The built-in catalogue, generation models first. */

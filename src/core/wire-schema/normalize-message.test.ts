@@ -22,6 +22,31 @@ function assertRejects(
 
 const generate = (body: unknown, path?: string): unknown => normalizeMessage(body, 'GenerateContentRequest', path);
 
+type Rejection = [body: unknown, path: string | undefined, expected: Parameters<typeof assertRejects>[1]];
+
+/** Asserts that normalising each body as a GenerateContentRequest (at its path) is rejected as expected. */
+function assertAllRejected(cases: readonly Rejection[]): void {
+  for (const [body, path, expected] of cases) assertRejects(() => generate(body, path), expected);
+}
+
+/** Picks the spelling of a field name. */
+type Spell = (camelCase: string, snakeCase: string) => string;
+const camelCase: Spell = (camel) => camel;
+const snakeCase: Spell = (_camel, snake) => snake;
+
+/** One body, each field name of it spelled by `spell` (the values, free-form or not, are the same). */
+const spelledBody = (spell: Spell): unknown => ({
+  contents: [{ role: 'user', parts: [{ text: 'hi' }, { [spell('inlineData', 'inline_data')]: { [spell('mimeType', 'mime_type')]: 'image/png', data: 'AAAA' } }] }],
+  [spell('systemInstruction', 'system_instruction')]: { parts: [{ text: 'be brief' }] },
+  [spell('generationConfig', 'generation_config')]: {
+    [spell('maxOutputTokens', 'max_output_tokens')]: 50,
+    [spell('topK', 'top_k')]: 3,
+    [spell('responseMimeType', 'response_mime_type')]: 'application/json',
+    [spell('thinkingConfig', 'thinking_config')]: { [spell('thinkingBudget', 'thinking_budget')]: 0, [spell('includeThoughts', 'include_thoughts')]: true },
+  },
+  [spell('safetySettings', 'safety_settings')]: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
+});
+
 test('snake_case, camelCase and mixed bodies all come out in lowerCamelCase, at any depth', () => {
   const expected = {
     contents: [{ role: 'user', parts: [{ text: 'hi' }, { inlineData: { mimeType: 'image/png', data: 'AAAA' } }] }],
@@ -34,28 +59,10 @@ test('snake_case, camelCase and mixed bodies all come out in lowerCamelCase, at 
     },
     safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
   };
-  const snake = {
-    contents: [{ role: 'user', parts: [{ text: 'hi' }, { inline_data: { mime_type: 'image/png', data: 'AAAA' } }] }],
-    system_instruction: { parts: [{ text: 'be brief' }] },
-    generation_config: {
-      max_output_tokens: 50,
-      top_k: 3,
-      response_mime_type: 'application/json',
-      thinking_config: { thinking_budget: 0, include_thoughts: true },
-    },
-    safety_settings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
-  };
-  const mixed = {
-    contents: [{ role: 'user', parts: [{ text: 'hi' }, { inlineData: { mime_type: 'image/png', data: 'AAAA' } }] }],
-    systemInstruction: { parts: [{ text: 'be brief' }] },
-    generationConfig: {
-      max_output_tokens: 50,
-      topK: 3,
-      response_mime_type: 'application/json',
-      thinking_config: { thinkingBudget: 0, include_thoughts: true },
-    },
-    safety_settings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
-  };
+  const snake = spelledBody(snakeCase);
+  const mixedSnakeCase = new Set(['mime_type', 'max_output_tokens', 'response_mime_type', 'thinking_config', 'include_thoughts', 'safety_settings']);
+  const mixed = spelledBody((camel, snake) => (mixedSnakeCase.has(snake) ? snake : camel));
+  assert.deepEqual(spelledBody(camelCase), expected, 'the bodies differ only in their spelling');
   assert.deepEqual(generate(expected), expected);
   assert.deepEqual(generate(snake), expected);
   assert.deepEqual(generate(mixed), expected);
@@ -72,48 +79,42 @@ test('the result is a copy: the input is not modified', () => {
 
 test('free-form values keep their keys exactly as given', () => {
   const schema = { type: 'OBJECT', properties: { first_name: { type: 'STRING' }, lastName: { type: 'STRING' } }, property_ordering: ['first_name'] };
-  const body = {
+  // Only the field names follow `spell`: the keys inside args, response, the schemas and labels are free-form.
+  const body = (spell: Spell): unknown => ({
     contents: [
-      { role: 'model', parts: [{ function_call: { name: 'lookup', args: { user_id: 7, nested_thing: { a_b: 1 } } } }] },
-      { role: 'user', parts: [{ function_response: { name: 'lookup', response: { found_it: true } } }] },
+      { role: 'model', parts: [{ [spell('functionCall', 'function_call')]: { name: 'lookup', args: { user_id: 7, nested_thing: { a_b: 1 } } } }] },
+      { role: 'user', parts: [{ [spell('functionResponse', 'function_response')]: { name: 'lookup', response: { found_it: true } } }] },
     ],
-    generation_config: { response_schema: schema, response_json_schema: { additional_properties: false } },
-    tools: [{ function_declarations: [{ name: 'lookup', parameters: { properties: { user_id: { type: 'INTEGER' } } } }] }, { google_search: { time_range_filter: {} } }],
-    labels: { team_name: 'search', Cost_Center: '42' },
-  };
-  assert.deepEqual(generate(body), {
-    contents: [
-      { role: 'model', parts: [{ functionCall: { name: 'lookup', args: { user_id: 7, nested_thing: { a_b: 1 } } } }] },
-      { role: 'user', parts: [{ functionResponse: { name: 'lookup', response: { found_it: true } } }] },
+    [spell('generationConfig', 'generation_config')]: {
+      [spell('responseSchema', 'response_schema')]: schema, [spell('responseJsonSchema', 'response_json_schema')]: { additional_properties: false },
+    },
+    tools: [
+      { [spell('functionDeclarations', 'function_declarations')]: [{ name: 'lookup', parameters: { properties: { user_id: { type: 'INTEGER' } } } }] },
+      { [spell('googleSearch', 'google_search')]: { time_range_filter: {} } },
     ],
-    generationConfig: { responseSchema: schema, responseJsonSchema: { additional_properties: false } },
-    tools: [{ functionDeclarations: [{ name: 'lookup', parameters: { properties: { user_id: { type: 'INTEGER' } } } }] }, { googleSearch: { time_range_filter: {} } }],
     labels: { team_name: 'search', Cost_Center: '42' },
   });
+  assert.deepEqual(generate(body(snakeCase)), body(camelCase));
 });
 
-test('an unknown field is rejected with its path and Google\'s message', () => {
-  assertRejects(() => generate({ contents: [], thinking_config: {} }), {
-    fieldPath: 'thinking_config',
-    reason: 'unknown field',
-    message: 'Invalid JSON payload received. Unknown name "thinking_config": Cannot find field.',
-  });
-  assertRejects(() => generate({ contents: [], temperature: 0.2 }, 'request'), {
-    fieldPath: 'request.temperature',
-    reason: 'unknown field',
-    message: 'Invalid JSON payload received. Unknown name "temperature" at \'request\': Cannot find field.',
-  });
-  assertRejects(() => generate({ contents: [{ parts: [{ text: 'a' }, { txt: 'b' }] }] }, 'request'), {
+test('an unknown field is rejected with its path and Google\'s message', () => assertAllRejected([
+  [{ contents: [], thinking_config: {} }, undefined, {
+    fieldPath: 'thinking_config', reason: 'unknown field', message: 'Invalid JSON payload received. Unknown name "thinking_config": Cannot find field.',
+  }],
+  [{ contents: [], temperature: 0.2 }, 'request', {
+    fieldPath: 'request.temperature', reason: 'unknown field', message: 'Invalid JSON payload received. Unknown name "temperature" at \'request\': Cannot find field.',
+  }],
+  [{ contents: [{ parts: [{ text: 'a' }, { txt: 'b' }] }] }, 'request', {
     fieldPath: 'request.contents[0].parts[1].txt',
     reason: 'unknown field',
     message: 'Invalid JSON payload received. Unknown name "txt" at \'request.contents[0].parts[1]\': Cannot find field.',
-  });
-  assertRejects(() => generate({ generation_config: { thinking_config: { thinking_budgets: 1 } } }, 'request'), {
+  }],
+  [{ generation_config: { thinking_config: { thinking_budgets: 1 } } }, 'request', {
     fieldPath: 'request.generation_config.thinking_config.thinking_budgets',
     reason: 'unknown field',
     message: 'Invalid JSON payload received. Unknown name "thinking_budgets" at \'request.generation_config.thinking_config\': Cannot find field.',
-  });
-});
+  }],
+]));
 
 test('only the two proto3 spellings are accepted, not other casings', () => {
   for (const spelling of ['GenerationConfig', 'generationconfig', 'generation-config', 'GENERATION_CONFIG']) {
@@ -127,58 +128,35 @@ test('prototype keys are unknown fields, not a way into the object model', () =>
   assertRejects(() => generate({ constructor: {} }), { fieldPath: 'constructor', reason: 'unknown field' });
 });
 
-test('a value of the wrong JSON type is rejected, naming the path and the expected type', () => {
-  assertRejects(() => generate({ generation_config: { temperature: 'hot' } }, 'request'), {
-    fieldPath: 'request.generation_config.temperature',
-    reason: 'invalid value',
-    message: 'Invalid value at \'request.generation_config.temperature\' (TYPE_FLOAT), "hot"',
-  });
-  assertRejects(() => generate({ contents: [{ parts: [{ text: 42 }] }] }), {
-    fieldPath: 'contents[0].parts[0].text',
-    reason: 'invalid value',
-    message: 'Invalid value at \'contents[0].parts[0].text\' (TYPE_STRING), 42',
-  });
-  assertRejects(() => generate({ contents: [{ parts: [{ thought: 'yes' }] }] }), {
-    fieldPath: 'contents[0].parts[0].thought',
-    reason: 'invalid value',
-    message: /\(TYPE_BOOL\), "yes"$/,
-  });
-  assertRejects(() => generate({ generationConfig: { stopSequences: 'END' } }), {
-    fieldPath: 'generationConfig.stopSequences',
-    reason: 'invalid value',
-    message: 'Invalid value at \'generationConfig.stopSequences\' (repeated TYPE_STRING), "END": expected a list',
-  });
-  assertRejects(() => generate({ generationConfig: { stopSequences: ['a', 7] } }), {
-    fieldPath: 'generationConfig.stopSequences[1]',
-    reason: 'invalid value',
-  });
-  assertRejects(() => generate({ generationConfig: { temperature: [1] } }), {
-    fieldPath: 'generationConfig.temperature',
-    reason: 'invalid value',
-    message: /not a repeated field$/,
-  });
-  assertRejects(() => generate({ safetySettings: [{ category: '' }] }), {
-    fieldPath: 'safetySettings[0].category',
-    reason: 'invalid value',
-    message: /TYPE_ENUM/,
-  });
-});
+test('a value of the wrong JSON type is rejected, naming the path and the expected type', () => assertAllRejected([
+  [{ generation_config: { temperature: 'hot' } }, 'request', {
+    fieldPath: 'request.generation_config.temperature', reason: 'invalid value', message: 'Invalid value at \'request.generation_config.temperature\' (TYPE_FLOAT), "hot"',
+  }],
+  [{ contents: [{ parts: [{ text: 42 }] }] }, undefined, { fieldPath: 'contents[0].parts[0].text', reason: 'invalid value', message: 'Invalid value at \'contents[0].parts[0].text\' (TYPE_STRING), 42' }],
+  [{ contents: [{ parts: [{ thought: 'yes' }] }] }, undefined, { fieldPath: 'contents[0].parts[0].thought', reason: 'invalid value', message: /\(TYPE_BOOL\), "yes"$/ }],
+  [{ generationConfig: { stopSequences: 'END' } }, undefined, {
+    fieldPath: 'generationConfig.stopSequences', reason: 'invalid value', message: 'Invalid value at \'generationConfig.stopSequences\' (repeated TYPE_STRING), "END": expected a list',
+  }],
+  [{ generationConfig: { stopSequences: ['a', 7] } }, undefined, { fieldPath: 'generationConfig.stopSequences[1]', reason: 'invalid value' }],
+  [{ generationConfig: { temperature: [1] } }, undefined, { fieldPath: 'generationConfig.temperature', reason: 'invalid value', message: /not a repeated field$/ }],
+  [{ safetySettings: [{ category: '' }] }, undefined, { fieldPath: 'safetySettings[0].category', reason: 'invalid value', message: /TYPE_ENUM/ }],
+]));
 
-test('a non-object where a message belongs is rejected with the message type', () => {
-  assertRejects(() => generate({ contents: ['plain text'] }, 'request'), {
+test('a non-object where a message belongs is rejected with the message type', () => assertAllRejected([
+  [{ contents: ['plain text'] }, 'request', {
     fieldPath: 'request.contents[0]',
     reason: 'invalid value',
     message: 'Invalid value at \'request.contents[0]\' (type.googleapis.com/google.ai.generativelanguage.v1beta.Content), "plain text"',
-  });
-  assertRejects(() => generate({ contents: [{ parts: { text: 'x' } }] }), {
+  }],
+  [{ contents: [{ parts: { text: 'x' } }] }, undefined, {
     fieldPath: 'contents[0].parts',
     reason: 'invalid value',
     message: /\(repeated type\.googleapis\.com\/google\.ai\.generativelanguage\.v1beta\.Part\), \{\.\.\.\}: expected a list$/,
-  });
-  assertRejects(() => generate({ generationConfig: [] }), { fieldPath: 'generationConfig', reason: 'invalid value', message: /not a repeated field$/ });
-  assertRejects(() => generate('hello'), { fieldPath: '', reason: 'invalid value' });
-  assertRejects(() => generate({ contents: [null] }), { fieldPath: 'contents[0]', reason: 'invalid value', message: /, null$/ });
-});
+  }],
+  [{ generationConfig: [] }, undefined, { fieldPath: 'generationConfig', reason: 'invalid value', message: /not a repeated field$/ }],
+  ['hello', undefined, { fieldPath: '', reason: 'invalid value' }],
+  [{ contents: [null] }, undefined, { fieldPath: 'contents[0]', reason: 'invalid value', message: /, null$/ }],
+]));
 
 test('long offending strings are shortened in messages', () => {
   assert.throws(
@@ -188,13 +166,13 @@ test('long offending strings are shortened in messages', () => {
 });
 
 test('int32 fields take integers only; int64 also takes decimal strings', () => {
-  assertRejects(() => generate({ generationConfig: { maxOutputTokens: 1.5 } }), {
-    fieldPath: 'generationConfig.maxOutputTokens',
-    reason: 'invalid value',
-    message: 'Invalid value at \'generationConfig.maxOutputTokens\' (TYPE_INT32), 1.5',
-  });
-  assertRejects(() => generate({ generationConfig: { seed: '12' } }), { fieldPath: 'generationConfig.seed', reason: 'invalid value' });
-  assertRejects(() => generate({ generationConfig: { topK: 2 ** 31 } }), { fieldPath: 'generationConfig.topK', reason: 'invalid value' });
+  assertAllRejected([
+    [{ generationConfig: { maxOutputTokens: 1.5 } }, undefined, {
+      fieldPath: 'generationConfig.maxOutputTokens', reason: 'invalid value', message: 'Invalid value at \'generationConfig.maxOutputTokens\' (TYPE_INT32), 1.5',
+    }],
+    [{ generationConfig: { seed: '12' } }, undefined, { fieldPath: 'generationConfig.seed', reason: 'invalid value' }],
+    [{ generationConfig: { topK: 2 ** 31 } }, undefined, { fieldPath: 'generationConfig.topK', reason: 'invalid value' }],
+  ]);
   assert.deepEqual(generate({ generationConfig: { seed: -3, topK: 0 } }), { generationConfig: { seed: -3, topK: 0 } });
   assert.deepEqual(generate({ generationConfig: { temperature: 1 } }), { generationConfig: { temperature: 1 } });
 });
@@ -209,13 +187,15 @@ test('an enum takes its name or its number', () => {
 });
 
 test('a field given in both spellings is rejected, in either order', () => {
-  assertRejects(() => generate({ generationConfig: {}, generation_config: {} }, 'request'), {
-    fieldPath: 'request.generation_config',
-    reason: 'duplicate field',
-    message: 'Invalid JSON payload received. Field "generation_config" at \'request\' is given twice, as "generationConfig" and as "generation_config".',
-  });
-  assertRejects(() => generate({ generationConfig: { top_p: 0.1, topP: 0.2 } }), { fieldPath: 'generationConfig.top_p', reason: 'duplicate field' });
-  assertRejects(() => generate({ generationConfig: { topP: null, top_p: 0.2 } }), { fieldPath: 'generationConfig.top_p', reason: 'duplicate field' });
+  assertAllRejected([
+    [{ generationConfig: {}, generation_config: {} }, 'request', {
+      fieldPath: 'request.generation_config',
+      reason: 'duplicate field',
+      message: 'Invalid JSON payload received. Field "generation_config" at \'request\' is given twice, as "generationConfig" and as "generation_config".',
+    }],
+    [{ generationConfig: { top_p: 0.1, topP: 0.2 } }, undefined, { fieldPath: 'generationConfig.top_p', reason: 'duplicate field' }],
+    [{ generationConfig: { topP: null, top_p: 0.2 } }, undefined, { fieldPath: 'generationConfig.top_p', reason: 'duplicate field' }],
+  ]);
 });
 
 test('null fields are dropped as absent; null inside free-form values stays', () => {

@@ -68,74 +68,60 @@ test('a byte-order mark before the first line is ignored', () => {
   assert.deepEqual(parseBatchLine('\uFEFF{"contents":[{"parts":[{"text":"x"}]}]}', 'generate').request, { contents: [{ parts: [{ text: 'x' }] }] });
 });
 
-test('invalid JSON is reported with the parser\'s message', () => {
-  assertLineRejected('{"key": "a", "request": {', 'generate', { reason: 'invalid JSON', message: /^invalid JSON: .+/ });
-  assertLineRejected("{'contents': []}", 'generate', { reason: 'invalid JSON', message: /^invalid JSON: .+/ });
-  assertLineRejected('', 'generate', { reason: 'invalid JSON', message: /^invalid JSON: .+/ });
-});
+type Rejection = [text: string, expected: { reason: WireSchemaErrorReason; fieldPath?: string; message?: string | RegExp }, kind?: 'generate' | 'embed'];
 
-test('a line that is not an object is rejected', () => {
-  assertLineRejected('[1, 2]', 'generate', { reason: 'invalid value', message: 'each line must be a JSON object, got an array' });
-  assertLineRejected('"hello"', 'generate', { reason: 'invalid value', message: 'each line must be a JSON object, got a string' });
-});
+/** Test name: the lines it rejects, each with what the error must say (generate lines unless a kind is given). */
+const rejections: Record<string, Rejection[]> = {
+  'invalid JSON is reported with the parser\'s message': [
+    ['{"key": "a", "request": {', { reason: 'invalid JSON', message: /^invalid JSON: .+/ }],
+    ["{'contents': []}", { reason: 'invalid JSON', message: /^invalid JSON: .+/ }],
+    ['', { reason: 'invalid JSON', message: /^invalid JSON: .+/ }],
+  ],
+  'a line that is not an object is rejected': [
+    ['[1, 2]', { reason: 'invalid value', message: 'each line must be a JSON object, got an array' }],
+    ['"hello"', { reason: 'invalid value', message: 'each line must be a JSON object, got a string' }],
+  ],
+  'unknown wrapper fields are rejected as `no such field`': [
+    ['{"key": "a", "request": {"contents": [{"parts": [{"text": "x"}]}]}, "priority": 1}', { reason: 'unknown field', fieldPath: 'priority', message: "no such field: 'priority'" }],
+    ['{"request": {"contents": [{"parts": [{"text": "x"}]}]}, "generation_config": {}}', { reason: 'unknown field', message: "no such field: 'generation_config'" }],
+  ],
+  'a top-level thinking_config is an unknown field, in wrapped and bare lines': [
+    ['{"key": "a", "request": {"contents": [{"parts": [{"text": "x"}]}], "thinking_config": {"thinking_budget": 0}}}', {
+      reason: 'unknown field',
+      fieldPath: 'request.thinking_config',
+      message: 'Invalid JSON payload received. Unknown name "thinking_config" at \'request\': Cannot find field.',
+    }],
+    ['{"contents": [{"parts": [{"text": "x"}]}], "temperature": 0.2}', {
+      reason: 'unknown field',
+      fieldPath: 'temperature',
+      message: 'Invalid JSON payload received. Unknown name "temperature": Cannot find field.',
+    }],
+    ['{"key": "k", "contents": [{"parts": [{"text": "x"}]}]}', { reason: 'unknown field', fieldPath: 'key' }],
+  ],
+  'a generate request needs non-empty contents': [
+    ['{"key": "a", "request": {"generation_config": {"temperature": 1}}}', { reason: 'missing required field', fieldPath: 'request.contents', message: "missing required field 'contents'" }],
+    ['{"contents": null}', { reason: 'missing required field', fieldPath: 'contents', message: "missing required field 'contents'" }],
+    ['{"key": "a", "request": {"contents": []}}', { reason: 'empty field', fieldPath: 'request.contents', message: "'contents' must not be empty" }],
+    ['{"key": "a", "request": null}', { reason: 'missing required field', message: "missing required field 'request'" }],
+    ['{"key": "a", "request": "hi"}', { reason: 'invalid value', fieldPath: 'request' }],
+  ],
+  'an embed request needs content with parts, and is not a generate request': [
+    ['{"request": {"task_type": "RETRIEVAL_QUERY"}}', { reason: 'missing required field', message: "missing required field 'content'" }, 'embed'],
+    ['{"request": {"content": {"role": "user"}}}', { reason: 'missing required field', fieldPath: 'request.content.parts', message: "missing required field 'content.parts'" }, 'embed'],
+    ['{"request": {"content": {"parts": []}}}', { reason: 'empty field', message: "'content.parts' must not be empty" }, 'embed'],
+    ['{"request": {"contents": [{"parts": [{"text": "x"}]}]}}', { reason: 'unknown field', fieldPath: 'request.contents' }, 'embed'],
+  ],
+  'the key must be a string': [
+    ['{"key": 1, "request": {"contents": [{"parts": [{"text": "x"}]}]}}', { reason: 'invalid value', fieldPath: 'key', message: "'key' must be a string, got number 1" }],
+    ['{"key": {"id": 1}, "request": {"contents": [{"parts": [{"text": "x"}]}]}}', { reason: 'invalid value', fieldPath: 'key' }],
+  ],
+};
 
-test('unknown wrapper fields are rejected as `no such field`', () => {
-  assertLineRejected('{"key": "a", "request": {"contents": [{"parts": [{"text": "x"}]}]}, "priority": 1}', 'generate', {
-    reason: 'unknown field',
-    fieldPath: 'priority',
-    message: "no such field: 'priority'",
+for (const [name, cases] of Object.entries(rejections)) {
+  test(name, () => {
+    for (const [text, expected, kind = 'generate'] of cases) assertLineRejected(text, kind, expected);
   });
-  assertLineRejected('{"request": {"contents": [{"parts": [{"text": "x"}]}]}, "generation_config": {}}', 'generate', {
-    reason: 'unknown field',
-    message: "no such field: 'generation_config'",
-  });
-});
-
-test('a top-level thinking_config is an unknown field, in wrapped and bare lines', () => {
-  assertLineRejected('{"key": "a", "request": {"contents": [{"parts": [{"text": "x"}]}], "thinking_config": {"thinking_budget": 0}}}', 'generate', {
-    reason: 'unknown field',
-    fieldPath: 'request.thinking_config',
-    message: 'Invalid JSON payload received. Unknown name "thinking_config" at \'request\': Cannot find field.',
-  });
-  assertLineRejected('{"contents": [{"parts": [{"text": "x"}]}], "temperature": 0.2}', 'generate', {
-    reason: 'unknown field',
-    fieldPath: 'temperature',
-    message: 'Invalid JSON payload received. Unknown name "temperature": Cannot find field.',
-  });
-  assertLineRejected('{"key": "k", "contents": [{"parts": [{"text": "x"}]}]}', 'generate', { reason: 'unknown field', fieldPath: 'key' });
-});
-
-test('a generate request needs non-empty contents', () => {
-  assertLineRejected('{"key": "a", "request": {"generation_config": {"temperature": 1}}}', 'generate', {
-    reason: 'missing required field',
-    fieldPath: 'request.contents',
-    message: "missing required field 'contents'",
-  });
-  assertLineRejected('{"contents": null}', 'generate', { reason: 'missing required field', fieldPath: 'contents', message: "missing required field 'contents'" });
-  assertLineRejected('{"key": "a", "request": {"contents": []}}', 'generate', {
-    reason: 'empty field',
-    fieldPath: 'request.contents',
-    message: "'contents' must not be empty",
-  });
-  assertLineRejected('{"key": "a", "request": null}', 'generate', { reason: 'missing required field', message: "missing required field 'request'" });
-  assertLineRejected('{"key": "a", "request": "hi"}', 'generate', { reason: 'invalid value', fieldPath: 'request' });
-});
-
-test('an embed request needs content with parts, and is not a generate request', () => {
-  assertLineRejected('{"request": {"task_type": "RETRIEVAL_QUERY"}}', 'embed', { reason: 'missing required field', message: "missing required field 'content'" });
-  assertLineRejected('{"request": {"content": {"role": "user"}}}', 'embed', { reason: 'missing required field', fieldPath: 'request.content.parts', message: "missing required field 'content.parts'" });
-  assertLineRejected('{"request": {"content": {"parts": []}}}', 'embed', { reason: 'empty field', message: "'content.parts' must not be empty" });
-  assertLineRejected('{"request": {"contents": [{"parts": [{"text": "x"}]}]}}', 'embed', { reason: 'unknown field', fieldPath: 'request.contents' });
-});
-
-test('the key must be a string', () => {
-  assertLineRejected('{"key": 1, "request": {"contents": [{"parts": [{"text": "x"}]}]}}', 'generate', {
-    reason: 'invalid value',
-    fieldPath: 'key',
-    message: "'key' must be a string, got number 1",
-  });
-  assertLineRejected('{"key": {"id": 1}, "request": {"contents": [{"parts": [{"text": "x"}]}]}}', 'generate', { reason: 'invalid value', fieldPath: 'key' });
-});
+}
 
 test('formatLineError numbers lines from 1 and carries the message', () => {
   const errors: string[] = [];

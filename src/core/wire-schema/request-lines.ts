@@ -1,5 +1,5 @@
 /**
- * One line of a batch input JSONL file (guide §3.7, §3.10). Two shapes are accepted:
+ * One line of a batch input JSONL file (docs/wire-contract.md, batch input lines). Two shapes are accepted:
  * - the wrapper `{"key": "k1", "request": {...}, "metadata": {...}}`, recognised by its
  *   `request` field; `key` and `metadata` are optional;
  * - a bare request object, as the guide's REST sample uploads; it has no key, and position is

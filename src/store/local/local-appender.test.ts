@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openLocalAppender } from './local-appender.js';
 
-test('appends resolve once written, in order, and close flushes the rest', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'appender-')), 'log');
+test('appends resolve once written, in order, and close flushes the rest', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'appender-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'log');
   const appender = openLocalAppender(path);
   const first = appender.append('a\n');
   void appender.append('b\n');

@@ -79,10 +79,12 @@ describe('PostgreSQL store while its server is down (a private server)', () => {
         await assert.rejects(
           withTransaction(pool, async (client) => {
             await client.query('SELECT 1');
-            // The server goes away while this client is checked out and idle between queries.
+            // The server goes away while this client is checked out and idle between queries; the
+            // next query is sent once the client has seen its connection end (its 'end' event).
+            const ended = new Promise((resolve) => client.once('end', resolve));
             stopped = server.stop(mode);
             await stopped;
-            await new Promise((resolve) => setTimeout(resolve, 100));
+            await ended;
             await client.query('SELECT 1');
           }),
           (error: unknown) => isConnectionFailure(error),

@@ -15,15 +15,30 @@ export async function insertFile(client: Queryable, file: FileRecord): Promise<b
   return (await client.query(INSERT_FILE_SQL, fileToParams(file))).rowCount === 1;
 }
 
+/**
+ * Runs `insert` in a transaction that holds the lock on the tenant's file id, unless `takenSql`
+ * (given the tenant and the file id) finds a row of the other table that reserves the id;
+ * resolves what `insert` resolves, or false when the id is taken.
+ */
+export async function insertIfFileIdFree(
+  pool: Pool,
+  tenantId: string,
+  fileId: string,
+  takenSql: string,
+  insert: (client: Queryable) => Promise<boolean>,
+): Promise<boolean> {
+  return withTransaction(pool, async (client) => {
+    await lockFileId(client, tenantId, fileId);
+    const taken = await client.query(takenSql, [tenantId, fileId]);
+    if (taken.rowCount !== 0) return false;
+    return insert(client);
+  });
+}
+
 export function createPostgresFileRepository(pool: Pool): FileRepository {
   return {
     insert: async (file) =>
-      withTransaction(pool, async (client) => {
-        await lockFileId(client, file.tenantId, file.id);
-        const upload = await client.query('SELECT 1 FROM upload_sessions WHERE tenant_id = $1 AND file_id = $2', [file.tenantId, file.id]);
-        if (upload.rowCount !== 0) return false;
-        return insertFile(client, file);
-      }),
+      insertIfFileIdFree(pool, file.tenantId, file.id, 'SELECT 1 FROM upload_sessions WHERE tenant_id = $1 AND file_id = $2', (client) => insertFile(client, file)),
     get: async (tenantId, id) => {
       const { rows } = await pool.query<FileRow>('SELECT * FROM files WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
       return rows[0] && fileFromRow(rows[0]);

@@ -2,7 +2,7 @@
 import type { Pool } from 'pg';
 import { sessionFromRow, type UploadRow } from '../row-mapping.js';
 import type { UploadSessionRepository } from '../store.js';
-import { insertFile } from './postgres-file-repository.js';
+import { insertFile, insertIfFileIdFree } from './postgres-file-repository.js';
 import { lockFileId, withTransaction } from './transaction.js';
 
 /** Rolls the completing transaction back when the file id was taken meanwhile. */
@@ -11,10 +11,7 @@ class FileIdTaken extends Error {}
 export function createPostgresUploadRepository(pool: Pool): UploadSessionRepository {
   return {
     insert: async (session) =>
-      withTransaction(pool, async (client) => {
-        await lockFileId(client, session.tenantId, session.fileId);
-        const file = await client.query('SELECT 1 FROM files WHERE tenant_id = $1 AND id = $2', [session.tenantId, session.fileId]);
-        if (file.rowCount !== 0) return false;
+      insertIfFileIdFree(pool, session.tenantId, session.fileId, 'SELECT 1 FROM files WHERE tenant_id = $1 AND id = $2', async (client) => {
         const inserted = await client.query(
           `INSERT INTO upload_sessions (upload_id, tenant_id, file_id, display_name, mime_type, declared_size_bytes,
              received_bytes, staging_key, create_time_ms, update_time_ms)

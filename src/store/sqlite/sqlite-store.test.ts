@@ -1,9 +1,31 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeStoreContract } from '../store.contract.js';
+import type { Store } from '../store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
-describeStoreContract('SQLite (file in a temp dir)', async () =>
-  openSqliteStore(join(mkdtempSync(join(tmpdir(), 'batchmode-sqlite-')), 'batchmode.db')),
-);
+/** A store on a database file in a temp dir of its own, removed when the store is closed. */
+async function openInTempDir(): Promise<Store> {
+  const dir = await mkdtemp(join(tmpdir(), 'batchmode-sqlite-'));
+  const removeDir = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  let store: Store;
+  try {
+    store = openSqliteStore(join(dir, 'batchmode.db'));
+  } catch (error) {
+    await removeDir();
+    throw error;
+  }
+  return {
+    ...store,
+    close: async () => {
+      try {
+        await store.close();
+      } finally {
+        await removeDir();
+      }
+    },
+  };
+}
+
+describeStoreContract('SQLite (file in a temp dir)', openInTempDir);

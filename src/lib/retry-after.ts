@@ -1,9 +1,11 @@
 /**
- * How long a server asked us to wait: `retry-after-ms` (OpenAI's, milliseconds) wins over
- * `retry-after` (RFC 9110: delay in seconds, or an HTTP date).
+ * How long a server asked us to wait before retrying, read from its response headers; the one
+ * parser every HTTP backend uses. `retry-after-ms` (OpenAI's, milliseconds) wins over
+ * `retry-after` (RFC 9110: a delay in seconds, or an HTTP date). Anything else, a negative
+ * number included (which Date.parse would read as a year), asks for nothing.
  */
 
-/** Response headers as undici gives them. */
+/** Response headers as undici gives them (lower-case names). */
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** The wait in milliseconds, or undefined when the headers ask for none (or say nonsense). */

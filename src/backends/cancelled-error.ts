@@ -1,7 +1,7 @@
-/** The error of an aborted call: CANCELLED, never retried. */
-import { BackendError } from '../backend.js';
+/** The error of a backend call whose caller aborted it: CANCELLED, never retried. One for every backend. */
+import { BackendError } from './backend.js';
 
-/** The error a call rejects with once its signal has aborted. */
+/** The error a call rejects with once its caller's signal has aborted (the signal's reason is the cause). */
 export function cancelledError(signal: AbortSignal): BackendError {
   return new BackendError('the call was cancelled', { status: 'CANCELLED', retryable: false, cause: signal.reason });
 }

@@ -1,0 +1,94 @@
+// Submit: the input is cut into shards at the shard size, each shard's byte range holds exactly
+// its lines (blank lines skipped), and a bad input is refused whole with its line numbers.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { BatchRecord } from '../core/batch.js';
+import { batchPrefix } from '../core/blob-keys.js';
+import { AppError } from '../core/errors.js';
+import { useTempStorage } from '../store/testing/temp-storage.js';
+import { batchInput, manualClock, prompts, readText, TENANT, testSubmitter, uploadText } from './testing/batch-fixture.js';
+
+const clock = manualClock();
+const storage = useTempStorage('batchmode-submit-');
+
+const line = (key: string, text = key): string => JSON.stringify({ key, request: { contents: [{ parts: [{ text }] }] } });
+const submitFile = async (text: string, shardSize = 2): Promise<BatchRecord> =>
+  testSubmitter(storage.store, storage.blobs, clock, shardSize)(batchInput({ kind: 'file', fileId: await uploadText(storage.store, storage.blobs, clock, text) }));
+
+/** Each shard as [firstRequest, requestCount, the keys or metadata found in its byte range]. */
+async function shardContents(batch: BatchRecord): Promise<[number, number, unknown[]][]> {
+  const input = Buffer.from(await readText(storage.blobs, batch.inputBlobKey));
+  return (await storage.store.shards.listForBatch(batch.id)).map((shard) => {
+    const lines = input.subarray(shard.byteStart, shard.byteEnd).toString().split('\n').filter((text) => text.trim() !== '');
+    const ids = lines.map((text) => {
+      const parsed = JSON.parse(text) as { key?: string; metadata?: { i: number } };
+      return parsed.key ?? parsed.metadata?.i;
+    });
+    return [shard.firstRequest, shard.requestCount, ids];
+  });
+}
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  assert.ok(error instanceof AppError, `expected a refusal, got ${String(error)}`);
+  assert.equal(error.status, 'INVALID_ARGUMENT');
+  return error.message;
+}
+
+test('an inline batch is cut into shards at the shard size', async () => {
+  const batch = await testSubmitter(storage.store, storage.blobs, clock, 2)(batchInput({ kind: 'inline', requests: prompts(5) }));
+  assert.deepEqual([batch.state, batch.requestCount, batch.inputKind, batch.createTimeMs], ['BATCH_STATE_PENDING', 5, 'inline', clock.now()]);
+  assert.deepEqual(await shardContents(batch), [[0, 2, [0, 1]], [2, 2, [2, 3]], [4, 1, [4]]]);
+  const stored = await storage.store.batches.get(TENANT, batch.id);
+  assert.deepEqual([stored?.id, stored?.requestCount, stored?.inputBlobKey], [batch.id, 5, batch.inputBlobKey]);
+});
+
+test('a file batch exactly filling its shards gets no empty shard', async () => {
+  const batch = await submitFile(['a', 'b', 'c', 'd'].map((key) => line(key)).join('\n'));
+  assert.deepEqual(await shardContents(batch), [[0, 2, ['a', 'b']], [2, 2, ['c', 'd']]]);
+});
+
+test('blank lines are skipped, and shard byte ranges still hold exactly their requests', async () => {
+  const batch = await submitFile(`\n${line('a')}\n\n   \n${line('b')}\r\n${line('c')}\n\n${line('d')}`, 3);
+  assert.equal(batch.requestCount, 4);
+  assert.deepEqual(await shardContents(batch), [[0, 3, ['a', 'b', 'c']], [3, 1, ['d']]]);
+});
+
+test('duplicate keys are refused with the line of each repeat and of its first use', async () => {
+  const message = await refusal(submitFile([line('a'), line('b'), '', line('a', 'again'), line('c'), line('b')].join('\n')));
+  assert.equal(message, [
+    "Error on line 4: duplicate key 'a' (first used on line 1)",
+    "Error on line 6: duplicate key 'b' (first used on line 2)",
+  ].join('\n'));
+});
+
+test('bad lines are refused together, by physical line number, and nothing is kept', async () => {
+  const message = await refusal(submitFile([line('a'), '', '{not json', line('b'), '{"key":"c"}'].join('\n')));
+  const numbers = [...message.matchAll(/^Error on line (\d+):/gm)].map((match) => Number(match[1]));
+  assert.deepEqual(numbers, [3, 5]);
+  assert.deepEqual(await storage.store.batches.list(TENANT, { limit: 10 }), []);
+});
+
+test('an input with no requests is refused, and its copy removed', async () => {
+  const fileId = await uploadText(storage.store, storage.blobs, clock, '\n  \n');
+  const message = await refusal(testSubmitter(storage.store, storage.blobs, clock, 2)(batchInput({ kind: 'file', fileId })));
+  assert.match(message, /no requests/);
+  assert.deepEqual(await storage.store.batches.list(TENANT, { limit: 10 }), []);
+  assert.deepEqual(existsSync(join(storage.dir, 'batches')) ? readdirSync(join(storage.dir, 'batches')) : [], []);
+});
+
+test('an invalid inline request is refused by its index', async () => {
+  const requests = [...prompts(2), { request: { contents: 'nope' } }];
+  assert.match(await refusal(testSubmitter(storage.store, storage.blobs, clock, 2)(batchInput({ kind: 'inline', requests }))), /requests\[2\]/);
+});
+
+test('the same Idempotency-Key gets the same batch, and a second input copy is not kept', async () => {
+  const submit = testSubmitter(storage.store, storage.blobs, clock, 2);
+  const input = { ...batchInput({ kind: 'inline', requests: prompts(3) }), idempotencyKey: 'k1' };
+  const first = await submit(input);
+  assert.equal((await submit(input)).id, first.id);
+  assert.equal((await storage.store.batches.list(TENANT, { limit: 10 })).length, 1);
+  assert.deepEqual(readdirSync(join(storage.dir, 'batches')).map((id) => batchPrefix(id)), [batchPrefix(first.id)]);
+});

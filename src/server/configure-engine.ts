@@ -1,0 +1,52 @@
+/**
+ * The engine as the settings configure it, for `serve` (workers unless `--workers=false`) and
+ * `batchmode worker` (workers only): real time, this process's worker id, and the lease,
+ * concurrency, retry, shard and retention settings mapped onto create-engine.ts.
+ */
+import { hostname } from 'node:os';
+import type { BackendRegistry } from '../backends/registry.js';
+import type { Config } from '../config/settings.js';
+import type { WorkerRecord } from '../core/worker.js';
+import { systemClock } from '../lib/clock.js';
+import { randomId } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { Store } from '../store/store.js';
+import { abortableSleep } from '../lib/abort.js';
+import { DEFAULT_RETRY_POLICY } from '../worker/retry-policy.js';
+import { createEngine, type Engine } from './create-engine.js';
+
+const HOUR_MS = 3_600_000;
+const WORKER_POLL_MS = 250;
+const PROGRESS_INTERVAL_MS = 500;
+/** Shards a worker holds at once: one is read while others finish their last requests. */
+const MAX_ACTIVE_SHARDS = 4;
+
+export function configureEngine(input: {
+  config: Config;
+  store: Store;
+  blobs: BlobStore;
+  registry: BackendRegistry;
+  logger: Logger;
+  role: WorkerRecord['role'];
+}): Engine {
+  const { config } = input;
+  return createEngine({
+    store: input.store, blobs: input.blobs, registry: input.registry, logger: input.logger,
+    clock: systemClock, randomId, sleep: abortableSleep,
+    workerId: `${hostname()}:${process.pid}:${randomId(6)}`,
+    role: input.role,
+    runsWorkers: input.role === 'worker' || config.workers,
+    settings: {
+      concurrency: config.workerConcurrency,
+      maxActiveShards: MAX_ACTIVE_SHARDS,
+      pollMs: WORKER_POLL_MS,
+      leaseMs: config.leaseSeconds * 1000,
+      progressIntervalMs: PROGRESS_INTERVAL_MS,
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.maxAttempts },
+      shardSize: config.shardSize,
+      completionWindowMs: config.completionWindowHours * HOUR_MS,
+      fileRetentionMs: config.fileRetentionHours * HOUR_MS,
+    },
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * The batch engine, wired in one place for `serve`, `worker` and the tests: this process's
+ * worker pool with its heartbeat row, the directory of live workers, the batch submitter, and
+ * the batch service (with the registry's pricing for cost estimates and the heartbeat rows for
+ * "no worker is alive"). Clock, ids and sleep are injected; nothing here reads the settings
+ * (configure-engine.ts maps them).
+ */
+import { hostname } from 'node:os';
+import type { BackendRegistry } from '../backends/registry.js';
+import { createBatchService, createBatchSubmitter, type BatchService } from '../batches/index.js';
+import { VERSION } from '../core/version.js';
+import type { WorkerRecord } from '../core/worker.js';
+import type { Clock } from '../lib/clock.js';
+import type { IdGenerator } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { Store } from '../store/store.js';
+import type { RetryPolicy } from '../worker/retry-policy.js';
+import { createWorkerDirectory, type WorkerDirectory } from '../worker/worker-directory.js';
+import { createWorkerHeartbeat } from '../worker/worker-heartbeat.js';
+import { createWorkerPool, type WorkerPool } from '../worker/worker-pool.js';
+
+/** How the engine runs; the settings fill these in (configure-engine.ts), tests pick their own. */
+export interface EngineSettings {
+  /** Requests in flight at once across this process's shards. */
+  concurrency: number;
+  /** Shards held at once (one is read while others finish their last requests). */
+  maxActiveShards: number;
+  /** How often an idle worker looks for work and sweeps for batches to expire or finalize. */
+  pollMs: number;
+  leaseMs: number;
+  /** How often a running shard saves its counts (and notices its batch was stopped). */
+  progressIntervalMs: number;
+  retry: RetryPolicy;
+  /** Requests per shard of a new batch. */
+  shardSize: number;
+  /** Default completion window of a new batch; past it the batch expires. */
+  completionWindowMs: number;
+  /** How long a batch's results file is kept. */
+  fileRetentionMs: number;
+}
+
+export interface EngineDeps {
+  store: Store;
+  blobs: BlobStore;
+  registry: BackendRegistry;
+  clock: Clock;
+  logger: Logger;
+  randomId: IdGenerator;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** This process's worker id, as its shard leases and heartbeat row name it. */
+  workerId: string;
+  /** What this process is, for its heartbeat row. */
+  role: WorkerRecord['role'];
+  /** Whether this process runs workers: their limiter and failure state then show in progress views. */
+  runsWorkers: boolean;
+  settings: EngineSettings;
+}
+
+export interface Engine {
+  readonly workerId: string;
+  readonly pool: WorkerPool;
+  readonly batches: BatchService;
+  readonly directory: WorkerDirectory;
+  /** Starts this process's workers: the heartbeat row first, then the claim loop. */
+  startWorkers(): Promise<void>;
+  /** Drains for up to `graceMs`, gives every shard back, removes the heartbeat row. */
+  stopWorkers(graceMs?: number): Promise<void>;
+}
+
+/** How often a worker writes its heartbeat row: a third of the lease, at most every 5 s. */
+export const heartbeatIntervalMs = (leaseMs: number): number => Math.min(5_000, Math.max(100, leaseMs / 3));
+
+export function createEngine(deps: EngineDeps): Engine {
+  const { store, blobs, registry, clock, logger, settings } = deps;
+  const startedAtMs = clock.now();
+  const intervalMs = heartbeatIntervalMs(settings.leaseMs);
+  const pool = createWorkerPool({
+    store, blobs, registry, clock, logger, owner: deps.workerId, sleep: deps.sleep,
+    leaseMs: settings.leaseMs, progressIntervalMs: settings.progressIntervalMs, retry: settings.retry,
+    fileRetentionMs: settings.fileRetentionMs, concurrency: settings.concurrency,
+    maxActiveShards: settings.maxActiveShards, pollMs: settings.pollMs,
+  });
+  const heartbeat = createWorkerHeartbeat({
+    store, clock, logger, intervalMs,
+    describe: () => ({
+      id: deps.workerId, host: hostname(), pid: process.pid, role: deps.role, version: VERSION,
+      concurrency: settings.concurrency, inFlight: pool.slots.inUse, startedAtMs,
+    }),
+  });
+  const directory = createWorkerDirectory({ store, clock, heartbeatIntervalMs: intervalMs });
+  const submit = createBatchSubmitter({
+    store, blobs, registry, clock, randomId: deps.randomId,
+    shardSize: settings.shardSize, completionWindowMs: settings.completionWindowMs,
+  });
+  const batches = createBatchService({
+    store, blobs, clock, logger, submit, notify: pool, sleep: deps.sleep,
+    pricingOf: (model) => registry.resolve(model)?.pricing,
+    anyWorkerAlive: () => directory.anyAlive(),
+    ...(deps.runsWorkers ? { workers: pool.status } : {}),
+  });
+  return {
+    workerId: deps.workerId,
+    pool,
+    batches,
+    directory,
+    async startWorkers() {
+      await heartbeat.start();
+      pool.start();
+    },
+    async stopWorkers(graceMs) {
+      await pool.stop(graceMs);
+      await heartbeat.stop();
+    },
+  };
+}
