@@ -9,18 +9,12 @@
  * alive (test/support/raw-http.ts). The answers are printed as test diagnostics.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test, type TestContext } from 'node:test';
-import { MIB, request, startHostileServer, withKey, type Case, type HostileServer } from '../support/raw-http.js';
+import { describe, test, type TestContext } from 'node:test';
+import { MIB, request, withKey, type Case , useHostileServer } from '../support/raw-http.js';
 
 describe('hostile input over raw sockets: the HTTP parser', () => {
-  let hostile: HostileServer;
-  before(async () => {
-    hostile = await startHostileServer();
-  });
-  after(async () => {
-    await hostile.stop();
-  });
-  const checkAll = (context: TestContext, cases: readonly Case[]): Promise<void> => hostile.checkAll(context, cases);
+  const hostile = useHostileServer();
+  const checkAll = (context: TestContext, cases: readonly Case[]): Promise<void> => hostile().checkAll(context, cases);
 
   test('malformed request lines and targets', async (context) => {
     await checkAll(context, [
@@ -98,7 +92,7 @@ describe('hostile input over raw sockets: the HTTP parser', () => {
       },
       { name: 'chunk extension of 100 KiB', payload: `${withKey('POST', '/v1beta/models/gemini-2.5-flash:countTokens', { 'transfer-encoding': 'chunked' })}2;ext=${'e'.repeat(100 * 1024)}\r\n{}\r\n0\r\n\r\n`, expect: [400, 413] },
     ]);
-    context.diagnostic(`oversize cases took ${Math.round(performance.now() - started)} ms; server peak RSS ${Math.round(hostile.server.peakRssBytes() / MIB)} MiB`);
+    context.diagnostic(`oversize cases took ${Math.round(performance.now() - started)} ms; server peak RSS ${Math.round(hostile().server.peakRssBytes() / MIB)} MiB`);
   });
 
   test('conflicting Content-Length and Transfer-Encoding, broken chunked encoding', async (context) => {
@@ -125,6 +119,6 @@ describe('hostile input over raw sockets: the HTTP parser', () => {
   });
 
   test('the server logged no error and no warning through all of it', () => {
-    assert.deepEqual(hostile.complaints(), []);
+    assert.deepEqual(hostile().complaints(), []);
   });
 });

@@ -9,18 +9,12 @@
  * alive (test/support/raw-http.ts). The answers are printed as test diagnostics.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test, type TestContext } from 'node:test';
-import { BAD, KEY, deepJson, request, startHostileServer, withKey, type Case, type HostileServer } from '../support/raw-http.js';
+import { describe, test, type TestContext } from 'node:test';
+import { BAD, KEY, deepJson, request, withKey, type Case , useHostileServer } from '../support/raw-http.js';
 
 describe('hostile input over raw sockets: the routes', () => {
-  let hostile: HostileServer;
-  before(async () => {
-    hostile = await startHostileServer();
-  });
-  after(async () => {
-    await hostile.stop();
-  });
-  const checkAll = (context: TestContext, cases: readonly Case[]): Promise<void> => hostile.checkAll(context, cases);
+  const hostile = useHostileServer();
+  const checkAll = (context: TestContext, cases: readonly Case[]): Promise<void> => hostile().checkAll(context, cases);
 
   test("bad escapes and control characters in every route's parameters", async (context) => {
     const routes: [string, string][] = [
@@ -74,18 +68,18 @@ describe('hostile input over raw sockets: the routes', () => {
     ]);
     // A JSONL input file with one line nested 100,000 levels: its batch is refused, or fails; never a crash.
     const headers = { 'x-goog-api-key': KEY };
-    const upload = await fetch(`${hostile.server.url}/upload/v1beta/files`, {
+    const upload = await fetch(`${hostile().server.url}/upload/v1beta/files`, {
       method: 'POST', headers: { ...headers, 'x-goog-upload-protocol': 'raw', 'content-type': 'application/jsonl' },
       body: `{"key":"a","request":{"contents":[{"parts":[{"text":"x"}]}]}}\n{"key":"b","request":{"contents":${deep}}}\n`,
     });
     const { file } = (await upload.json()) as { file: { name: string } };
-    const created = await fetch(`${hostile.server.url}/v1beta/models/gemini-2.5-flash:batchGenerateContent`, {
+    const created = await fetch(`${hostile().server.url}/v1beta/models/gemini-2.5-flash:batchGenerateContent`, {
       method: 'POST', headers, body: JSON.stringify({ batch: { inputConfig: { fileName: file.name } } }),
     });
     const createdBody = await created.text();
     context.diagnostic(`batch from a JSONL file with a line nested 100,000 levels → ${created.status} ${createdBody.slice(0, 160)}`);
     assert.ok(created.status < 500, createdBody);
-    await hostile.assertAlive();
+    await hostile().assertAlive();
   });
 
   test('JSON bodies of every shape on every JSON route, and odd upload headers', async (context) => {
@@ -115,6 +109,6 @@ describe('hostile input over raw sockets: the routes', () => {
   });
 
   test('the server logged no error and no warning through all of it', () => {
-    assert.deepEqual(hostile.complaints(), []);
+    assert.deepEqual(hostile().complaints(), []);
   });
 });

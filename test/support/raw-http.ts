@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 export const KEY = 'hostile-key';
@@ -194,5 +194,23 @@ export async function startHostileServer(): Promise<HostileServer> {
       await server.stop();
       rmSync(work, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Starts one hostile-input server for the enclosing `describe` (before) and stops it after;
+ * returns a getter for it.
+ */
+export function useHostileServer(): () => HostileServer {
+  let hostile: HostileServer | undefined;
+  before(async () => {
+    hostile = await startHostileServer();
+  });
+  after(async () => {
+    await hostile?.stop();
+  });
+  return () => {
+    if (!hostile) throw new Error('the hostile-input server has not started yet');
+    return hostile;
   };
 }
