@@ -22,6 +22,7 @@ import type { ClaimedShard } from '../store/store.js';
 import { readLines } from '../lib/line-reader.js';
 import { readShardOutput } from '../batches/shard-log.js';
 import { shardLogKey } from '../core/blob-keys.js';
+import { onAbort } from '../lib/abort.js';
 import { createShardLease, type LeaseTimers, type ShardTally } from './shard-lease.js';
 import { createRequestRunner, type RequestRunnerDeps } from './shard-requests.js';
 
@@ -73,9 +74,8 @@ export async function runShard(
   const onLost = (): void => local.abort(lease.lost.reason);
   let log: BlobAppender | undefined;
   let input: Readable | undefined;
+  const stopListening = [onAbort(abort, forwardAbort), onAbort(lease.lost, onLost)];
   try {
-    abort.addEventListener('abort', forwardAbort, { once: true });
-    lease.lost.addEventListener('abort', onLost, { once: true });
     if (abort.aborted) forwardAbort();
     lease.start();
     log = await blobs.openAppender(outputKey);
@@ -86,8 +86,7 @@ export async function runShard(
     await requests.settled();
     await lease.stop();
     input?.destroy();
-    abort.removeEventListener('abort', forwardAbort);
-    lease.lost.removeEventListener('abort', onLost);
+    for (const dispose of stopListening) dispose();
     await log?.close().catch((error: unknown) => {
       writeFailure ??= { error };
     });
