@@ -18,7 +18,7 @@ export function pythonWithSdks(): string {
   try {
     execFileSync(python, ['-c', 'import google.genai, openai'], { stdio: 'ignore' });
   } catch {
-    execFileSync(python, ['-m', 'pip', 'install', '--quiet', ...PYTHON_SDKS], { stdio: 'inherit', timeout: 600_000 });
+    execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--retries', '0', ...PYTHON_SDKS], { stdio: 'inherit', timeout: 600_000 });
   }
   return python;
 }
