@@ -3,9 +3,9 @@
  *
  *   PENDING ──first shard claimed──▶ RUNNING ──last shard done, results written──▶ SUCCEEDED
  *      │                                │
- *      └──── cancel or deadline ────────┴──▶ (stopping: stopState set, still PENDING/RUNNING)
+ *      └── cancel, deadline or failure ─┴──▶ (stopping: stopState set, still PENDING/RUNNING)
  *                                                 │
- *                              results written ───┴──▶ CANCELLED or EXPIRED
+ *                              results written ───┴──▶ CANCELLED, EXPIRED or FAILED
  *
  * A terminal state is only ever stored together with the batch's final counts and its results
  * (one store transaction: BatchRepository.recordResults), so whoever sees a terminal state
@@ -34,8 +34,12 @@ export const ACTIVE_STATES: readonly BatchState[] = ['BATCH_STATE_PENDING', 'BAT
 
 export const isTerminal = (state: BatchState): boolean => !ACTIVE_STATES.includes(state);
 
-/** The terminal state a stop request leads to, once the results are written. */
-export type StopState = 'BATCH_STATE_CANCELLED' | 'BATCH_STATE_EXPIRED';
+/**
+ * The terminal state a stop request leads to, once the results are written: a cancel, an
+ * expiry, or a failure of the batch as a whole (its model is no longer served), which also
+ * records the batch's `error`.
+ */
+export type StopState = 'BATCH_STATE_CANCELLED' | 'BATCH_STATE_EXPIRED' | 'BATCH_STATE_FAILED';
 
 /** `generate` = batchGenerateContent, `embed` = asyncBatchEmbedContent. */
 export type BatchKind = 'generate' | 'embed';

@@ -5,9 +5,11 @@
  * implementation fits the same shape.
  */
 import type { BatchRecord, ShardRecord, StopState } from '../core/batch.js';
+import type { RpcStatus } from '../core/gemini-types.js';
 import type { FileRecord } from '../core/file.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
+import type { DeliveryOutcome, DeliveryRecord, SigningKey, WebhookEvent, WebhookRecord } from '../core/webhook.js';
 import type { ShardLease, WorkerRecord } from '../core/worker.js';
 
 /** Keyset position in a list ordered newest first: the last item of the previous page. */
@@ -84,9 +86,10 @@ export interface BatchRepository {
    * Records a stop request (cancel or expiry) on an active batch that has none yet
    * (compare-and-set): from then on its shards are not claimed, and renew/recordProgress answer
    * false so that holders stop. The batch keeps its PENDING or RUNNING state until
-   * `recordResults` makes it `to`. Resolves whether this call recorded the request.
+   * `recordResults` makes it `to`. `error` (for FAILED: why the batch as a whole failed) is
+   * stored with the request. Resolves whether this call recorded the request.
    */
-  requestStop(id: string, to: StopState, nowMs: number): Promise<boolean>;
+  requestStop(id: string, to: StopState, nowMs: number, error?: RpcStatus): Promise<boolean>;
   /**
    * Records a batch's results once, atomically: only while it has none yet (compare-and-set,
    * so of two finalizers racing exactly one wins), a RUNNING or PENDING batch becomes its
@@ -110,6 +113,17 @@ export interface BatchRepository {
   queuePosition(batch: BatchRecord): Promise<number>;
   /** Active batches without a stop request whose deadline has passed. */
   listOverdue(nowMs: number, limit: number): Promise<BatchRecord[]>;
+  /**
+   * Sets the tenant's batch's priority and/or display name (fields left undefined keep their
+   * value) in any state, and its update time. Resolves the updated record, or undefined when the
+   * tenant has no such batch. A new priority orders every shard claimed afterwards.
+   */
+  update(tenantId: string, id: string, fields: BatchUpdate, nowMs: number): Promise<BatchRecord | undefined>;
+}
+
+export interface BatchUpdate {
+  priority?: number;
+  displayName?: string;
 }
 
 /** A shard handed to a worker, with what it needs of its batch. */
@@ -169,12 +183,79 @@ export interface WorkerRepository {
   listLeases(nowMs: number): Promise<ShardLease[]>;
 }
 
+/** Static webhooks, per tenant. */
+export interface WebhookRepository {
+  /** Inserts a new webhook (ids are random; a clash is an error). */
+  insert(webhook: WebhookRecord): Promise<void>;
+  get(tenantId: string, id: string): Promise<WebhookRecord | undefined>;
+  /** Newest first, then by id; `after` continues after that item. */
+  list(tenantId: string, options: ListOptions): Promise<WebhookRecord[]>;
+  /**
+   * Stores the mutable fields of `webhook` (name, uri, subscribedEvents, state, signingSecrets,
+   * updateTimeMs) on the tenant's webhook with its id; resolves false when there is none.
+   */
+  update(webhook: WebhookRecord): Promise<boolean>;
+  /** Removes the webhook and drops its pending deliveries; resolves the removed record. */
+  delete(tenantId: string, id: string): Promise<WebhookRecord | undefined>;
+  /** The tenant's enabled webhooks subscribed to `eventType`, oldest first. */
+  listSubscribed(tenantId: string, eventType: string): Promise<WebhookRecord[]>;
+}
+
+/** The outbox: events queued by `recordResults`, waiting to be fanned out to deliveries. */
+export interface WebhookEventRepository {
+  /** Events not fanned out yet, oldest first. */
+  listPending(limit: number): Promise<WebhookEvent[]>;
+  /**
+   * Atomically inserts the event's deliveries and removes the event, only while the event is
+   * still queued (compare-and-set: of two processes fanning out one event exactly one wins).
+   * Resolves whether this call won.
+   */
+  fanOut(eventId: string, deliveries: readonly DeliveryRecord[]): Promise<boolean>;
+}
+
+/** Deliveries of events to receivers, each sent under a lease by one process at a time. */
+export interface DeliveryRepository {
+  /** Inserts a delivery directly (a ping). */
+  insert(delivery: DeliveryRecord): Promise<void>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * Leases up to `limit` pending deliveries due at `nowMs` (next attempt time reached) whose
+   * lease is free or lapsed to `owner` until `leaseUntilMs`, earliest due first. Two processes
+   * never claim the same delivery while its lease lives (SKIP LOCKED on PostgreSQL).
+   */
+  claim(owner: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<DeliveryRecord[]>;
+  /**
+   * Records one attempt's outcome while `owner` still holds the lease, counting the attempt and
+   * freeing the lease: `delivered`, `failed` and `dropped` are final (with `completeTimeMs`);
+   * `retry` keeps it pending until `nextAttemptMs`. A `failed` delivery of a static webhook
+   * turns that webhook `disabled_due_to_failed_deliveries` in the same transaction. Resolves
+   * whether the owner still held the lease (false changes nothing).
+   */
+  recordAttempt(id: string, owner: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /** Frees every delivery lease, whoever holds it (the embedded server at start, holding the data directory's lock). */
+  releaseEveryLease(): Promise<number>;
+  /** Removes deliveries that reached a final state before `beforeMs`; resolves how many. */
+  pruneFinished(beforeMs: number): Promise<number>;
+}
+
+/** The RS256 key pairs that sign dynamic deliveries, shared by every process of a deployment. */
+export interface SigningKeyRepository {
+  /** Newest first. */
+  list(): Promise<SigningKey[]>;
+  insert(key: SigningKey): Promise<void>;
+  delete(kid: string): Promise<void>;
+}
+
 export interface Store {
   readonly files: FileRepository;
   readonly uploads: UploadSessionRepository;
   readonly batches: BatchRepository;
   readonly shards: ShardRepository;
   readonly workers: WorkerRepository;
+  readonly webhooks: WebhookRepository;
+  readonly webhookEvents: WebhookEventRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly signingKeys: SigningKeyRepository;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

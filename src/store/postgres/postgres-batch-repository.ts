@@ -2,7 +2,9 @@
 import type { Pool } from 'pg';
 import type { BatchRecord } from '../../core/batch.js';
 import { emptyUsage } from '../../core/usage.js';
+import { batchTerminalEvent } from '../../core/webhook.js';
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
+import { insertWebhookEvent } from './postgres-delivery-repository.js';
 import { insertFile } from './postgres-file-repository.js';
 import { isUniqueViolation, withTransaction, type Queryable } from './transaction.js';
 import { batchFromRow, batchUpdateValues, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
@@ -88,24 +90,30 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
         if (row) await client.query('DELETE FROM shards WHERE batch_id = $1', [id]);
         return row;
       }),
-    requestStop: async (id, to, nowMs) =>
+    requestStop: async (id, to, nowMs, error) =>
       (await pool.query(
-        `UPDATE batches SET stop_state = $1, update_time_ms = $2 WHERE id = $3 AND ${RUNNABLE_BATCH_SQL('batches')}`,
-        [to, nowMs, id],
+        `UPDATE batches SET stop_state = $1, error = COALESCE($4, error), update_time_ms = $2
+         WHERE id = $3 AND ${RUNNABLE_BATCH_SQL('batches')}`,
+        [to, nowMs, id, error === undefined ? null : JSON.stringify(error)],
       )).rowCount === 1,
     recordResults: async (id, nowMs, fields, file) =>
       withTransaction(pool, async (client) => {
         const columns = updateColumns(fields, 3);
-        const moved = (await client.query(
+        const batch = await getOne(
+          client,
           `UPDATE batches SET update_time_ms = $1${columns.sql}, state = ${FINAL_STATE_SQL}
-           WHERE id = $2 AND results_blob_key IS NULL`,
+           WHERE id = $2 AND results_blob_key IS NULL RETURNING *`,
           [nowMs, id, ...columns.values],
-        )).rowCount === 1;
-        if (moved && file) {
+        );
+        if (!batch) return false;
+        if (file) {
           await client.query('DELETE FROM files WHERE tenant_id = $1 AND id = $2', [file.tenantId, file.id]);
           await insertFile(client, file);
         }
-        return moved;
+        // The outbox: the event is queued exactly when the batch becomes terminal, or not at all.
+        const event = batchTerminalEvent(batch, nowMs);
+        if (event) await insertWebhookEvent(client, event);
+        return true;
       }),
     progress: async (ids) => {
       const result = new Map<string, BatchProgress>();
@@ -148,5 +156,12 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
          ORDER BY deadline_ms LIMIT $2`,
         [nowMs, limit],
       )).rows.map(batchFromRow),
+    update: async (tenantId, id, fields, nowMs) =>
+      getOne(
+        pool,
+        `UPDATE batches SET priority = COALESCE($1, priority), display_name = COALESCE($2, display_name), update_time_ms = $3
+         WHERE tenant_id = $4 AND id = $5 RETURNING *`,
+        [fields.priority ?? null, fields.displayName ?? null, nowMs, tenantId, id],
+      ),
   };
 }

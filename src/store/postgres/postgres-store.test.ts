@@ -6,6 +6,8 @@ import type { BatchRecord, ShardRecord } from '../../core/batch.js';
 import { postgresMigrations } from '../migrations/postgres/index.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
+import { makeDelivery } from '../testing/webhook-fixtures.js';
+import { describeWebhookStoreContract } from '../webhook-store.contract.js';
 import { openPostgresStore } from './postgres-store.js';
 
 const connectionString = process.env.BATCHMODE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -35,6 +37,7 @@ async function openIsolated(schema = newSchema()): Promise<Store> {
 }
 
 describeStoreContract('PostgreSQL', () => openIsolated());
+describeWebhookStoreContract('PostgreSQL', () => openIsolated());
 
 test('PostgreSQL: concurrent opens of one new schema both migrate it', async () => {
   const schema = newSchema();
@@ -86,6 +89,30 @@ test('PostgreSQL: concurrent claimers never get the same shard', async () => {
     assert.equal(new Set(claimed).size, 50, 'no shard claimed twice');
     assert.equal((await store.batches.getById('b1'))?.state, 'BATCH_STATE_RUNNING');
     assert.equal(await store.shards.claim('late', 2_000, 1_000_000), undefined);
+  } finally {
+    await store.close();
+  }
+});
+
+test('PostgreSQL: concurrent delivery claimers never get the same delivery', async () => {
+  const store = await openIsolated();
+  try {
+    for (let index = 0; index < 40; index++) {
+      await store.deliveries.insert(makeDelivery({ id: `msg_${String(index).padStart(2, '0')}`, nextAttemptMs: 1_000 + index }));
+    }
+    const claimed: string[] = [];
+    await Promise.all(Array.from({ length: 4 }, async (_, worker) => {
+      for (;;) {
+        const batch = await store.deliveries.claim(`w${worker}`, 5_000, 60_000, 3);
+        if (batch.length === 0) return;
+        claimed.push(...batch.map((delivery) => delivery.id));
+      }
+    }));
+    assert.equal(claimed.length, 40, 'every delivery claimed');
+    assert.equal(new Set(claimed).size, 40, 'no delivery claimed twice');
+    const [first, second] = await Promise.all([store.deliveries.claim('a', 100_000, 200_000, 40), store.deliveries.claim('b', 100_000, 200_000, 40)]);
+    assert.equal(first.length + second.length, 40, 'lapsed leases: taken over once, by one of the two');
+    assert.equal(new Set([...first, ...second].map((delivery) => delivery.id)).size, 40);
   } finally {
     await store.close();
   }

@@ -12,9 +12,11 @@ import { postgresMigrations } from '../migrations/postgres/index.js';
 import type { Store } from '../store.js';
 import { migratePostgres, quoteIdentifier } from './migrate.js';
 import { createPostgresBatchRepository } from './postgres-batch-repository.js';
+import { createPostgresDeliveryRepository, createPostgresWebhookEventRepository } from './postgres-delivery-repository.js';
 import { createPostgresFileRepository } from './postgres-file-repository.js';
 import { createPostgresShardRepository } from './postgres-shard-repository.js';
 import { createPostgresUploadRepository } from './postgres-upload-repository.js';
+import { createPostgresSigningKeyRepository, createPostgresWebhookRepository } from './postgres-webhook-repository.js';
 import { createPostgresWorkerRepository } from './postgres-worker-repository.js';
 import { asUnavailable } from './connection-failure.js';
 import { guardUnavailable } from './guard-unavailable.js';
@@ -66,6 +68,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     batches: guardUnavailable(createPostgresBatchRepository(pool)),
     shards: guardUnavailable(createPostgresShardRepository(pool)),
     workers: guardUnavailable(createPostgresWorkerRepository(pool)),
+    webhooks: guardUnavailable(createPostgresWebhookRepository(pool)),
+    webhookEvents: guardUnavailable(createPostgresWebhookEventRepository(pool)),
+    deliveries: guardUnavailable(createPostgresDeliveryRepository(pool)),
+    signingKeys: guardUnavailable(createPostgresSigningKeyRepository(pool)),
     ping: async () => {
       try {
         await pool.query('SELECT 1');

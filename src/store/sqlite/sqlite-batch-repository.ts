@@ -3,9 +3,12 @@ import type { Database } from 'better-sqlite3';
 import type { BatchRecord, ShardRecord } from '../../core/batch.js';
 import type { FileRecord } from '../../core/file.js';
 import { emptyUsage } from '../../core/usage.js';
+import { batchTerminalEvent } from '../../core/webhook.js';
 
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
 import { fileToParams } from '../row-mapping.js';
+import { webhookEventParams } from '../webhook-row-mapping.js';
+import { INSERT_EVENT_SQL } from './sqlite-delivery-repository.js';
 import { INSERT_FILE_SQL } from './sqlite-file-repository.js';
 import { batchFromRow, batchUpdateValues, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
@@ -79,22 +82,32 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
     }
   });
   const requestStop = db.prepare(
-    `UPDATE batches SET stop_state = ?, update_time_ms = ? WHERE id = ? AND ${RUNNABLE_BATCH_SQL('batches')}`,
+    `UPDATE batches SET stop_state = ?, error = COALESCE(?, error), update_time_ms = ?
+     WHERE id = ? AND ${RUNNABLE_BATCH_SQL('batches')}`,
   );
   const deleteFile = db.prepare('DELETE FROM files WHERE tenant_id = ? AND id = ?');
   const insertFile = db.prepare(INSERT_FILE_SQL);
+  const insertEvent = db.prepare(INSERT_EVENT_SQL);
   const recordResults = db.transaction((id: string, nowMs: number, fields: BatchStateUpdate, file: FileRecord | undefined) => {
     const columns = updateColumns(fields);
-    const moved = db.prepare(
+    const row = db.prepare<unknown[], BatchRow>(
       `UPDATE batches SET update_time_ms = ?${columns.sql}, state = ${FINAL_STATE_SQL}
-       WHERE id = ? AND results_blob_key IS NULL`,
-    ).run(nowMs, ...columns.values, id).changes === 1;
-    if (moved && file) {
+       WHERE id = ? AND results_blob_key IS NULL RETURNING *`,
+    ).get(nowMs, ...columns.values, id);
+    if (!row) return false;
+    if (file) {
       deleteFile.run(file.tenantId, file.id);
       insertFile.run(...fileToParams(file));
     }
-    return moved;
+    // The outbox: the event is queued exactly when the batch becomes terminal, or not at all.
+    const event = batchTerminalEvent(batchFromRow(row), nowMs);
+    if (event) insertEvent.run(...webhookEventParams(event));
+    return true;
   });
+  const update = db.prepare<[number | null, string | null, number, string, string], BatchRow>(
+    `UPDATE batches SET priority = COALESCE(?, priority), display_name = COALESCE(?, display_name), update_time_ms = ?
+     WHERE tenant_id = ? AND id = ? RETURNING *`,
+  );
   const removeWithShards = db.transaction((tenantId: string, id: string) => {
     const row = remove.get(tenantId, id);
     if (row) removeShards.run(id);
@@ -130,7 +143,8 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
       const row = removeWithShards.immediate(tenantId, id);
       return row && batchFromRow(row);
     },
-    requestStop: async (id, to, nowMs) => requestStop.run(to, nowMs, id).changes === 1,
+    requestStop: async (id, to, nowMs, error) =>
+      requestStop.run(to, error === undefined ? null : JSON.stringify(error), nowMs, id).changes === 1,
     recordResults: async (id, nowMs, fields, file) => recordResults.immediate(id, nowMs, fields, file),
     progress: async (ids) => {
       const result = new Map<string, BatchProgress>();
@@ -146,5 +160,9 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
     queuePosition: async (batch) =>
       ahead.get(batch.priority, batch.priority, batch.createTimeMs, batch.createTimeMs, batch.id)?.n ?? 0,
     listOverdue: async (nowMs, limit) => overdue.all(nowMs, limit).map(batchFromRow),
+    update: async (tenantId, id, fields, nowMs) => {
+      const row = update.get(fields.priority ?? null, fields.displayName ?? null, nowMs, tenantId, id);
+      return row && batchFromRow(row);
+    },
   };
 }

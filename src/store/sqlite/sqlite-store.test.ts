@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
+import { describeWebhookStoreContract } from '../webhook-store.contract.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 /** A store on a database file in a temp dir of its own, removed when the store is closed. */
@@ -29,3 +30,4 @@ async function openInTempDir(): Promise<Store> {
 }
 
 describeStoreContract('SQLite (file in a temp dir)', openInTempDir);
+describeWebhookStoreContract('SQLite (file in a temp dir)', openInTempDir);

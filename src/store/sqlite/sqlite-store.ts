@@ -12,9 +12,11 @@ import { mapErrors } from '../map-errors.js';
 import type { Store } from '../store.js';
 import { migrateSqlite } from './migrate.js';
 import { createSqliteBatchRepository } from './sqlite-batch-repository.js';
+import { createSqliteDeliveryRepository, createSqliteWebhookEventRepository } from './sqlite-delivery-repository.js';
 import { createSqliteFileRepository } from './sqlite-file-repository.js';
 import { createSqliteShardRepository } from './sqlite-shard-repository.js';
 import { createSqliteUploadRepository } from './sqlite-upload-repository.js';
+import { createSqliteSigningKeyRepository, createSqliteWebhookRepository } from './sqlite-webhook-repository.js';
 import { createSqliteWorkerRepository } from './sqlite-worker-repository.js';
 
 /** Opens (creating and migrating if needed) the database at `path`; `:memory:` works for tests. */
@@ -34,6 +36,10 @@ export function openSqliteStore(path: string): Store {
     batches: mapErrors(createSqliteBatchRepository(db), asDiskError),
     shards: mapErrors(createSqliteShardRepository(db), asDiskError),
     workers: mapErrors(createSqliteWorkerRepository(db), asDiskError),
+    webhooks: mapErrors(createSqliteWebhookRepository(db), asDiskError),
+    webhookEvents: mapErrors(createSqliteWebhookEventRepository(db), asDiskError),
+    deliveries: mapErrors(createSqliteDeliveryRepository(db), asDiskError),
+    signingKeys: mapErrors(createSqliteSigningKeyRepository(db), asDiskError),
     ping: async () => {
       ping.get();
     },

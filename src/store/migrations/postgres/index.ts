@@ -3,6 +3,7 @@ import type { Migration } from '../sqlite/index.js';
 import { sql as initial } from './0001-initial.js';
 import { sql as workers } from './0002-workers.js';
 import { sql as stopState } from './0003-stop-state.js';
+import { sql as webhooks } from './0004-webhooks.js';
 
 export type { Migration };
 
@@ -10,4 +11,5 @@ export const postgresMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'workers', sql: workers },
   { version: 3, name: 'stop-state', sql: stopState },
+  { version: 4, name: 'webhooks', sql: webhooks },
 ];

@@ -6,6 +6,7 @@ import { sql as shardStateIndex } from './0004-shard-state-index.js';
 import { sql as usage } from './0005-usage.js';
 import { sql as workers } from './0006-workers.js';
 import { sql as stopState } from './0007-stop-state.js';
+import { sql as webhooks } from './0008-webhooks.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 5, name: 'usage', sql: usage },
   { version: 6, name: 'workers', sql: workers },
   { version: 7, name: 'stop-state', sql: stopState },
+  { version: 8, name: 'webhooks', sql: webhooks },
 ];
