@@ -10,7 +10,8 @@ import type { BatchService } from '../batches/index.js';
 import { header, readJsonBody, sendJson, streamTo, type RouteContext } from './http.js';
 import type { Route } from './router.js';
 import { parseBatchBody, parseDuration } from './wire/batch-body.js';
-import { toOperation } from './wire/batch-operation.js';
+import { toBatchResource, toOperation } from './wire/batch-operation.js';
+import { parseBatchUpdate } from './wire/batch-update-body.js';
 import { toProgressBody } from './wire/batch-progress-body.js';
 import { parsePageSize, parsePageToken, withNextPageToken } from './wire/pagination.js';
 
@@ -19,11 +20,15 @@ export interface BatchesRoutesDeps {
   /** Inline batches must stay under this many bytes of request body (Gemini: 20 MB). */
   maxInlineBytes: number;
   stateNames: 'batch' | 'job';
+  /** Refuses a webhookConfig URI the destination policy does not allow (throws INVALID_ARGUMENT naming `field`). */
+  checkWebhookUri: (uri: string, field: string) => void;
 }
 
 const BATCH_ID = '(?<batchId>[^/:]+)';
 const MODEL = '(?<model>[^/:]+)';
 const BATCH_PAGES = { pageSize: 50, maxPageSize: 1000 };
+/** An update body is a batch resource without its requests: small. */
+const UPDATE_BODY_BYTES = 1024 * 1024;
 
 export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
   const { batches } = deps;
@@ -39,6 +44,7 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
       throw error;
     }
     const parsed = parseBatchBody(body);
+    (parsed.webhookConfig?.uris ?? []).forEach((uri, index) => deps.checkWebhookUri(uri, `batch.webhookConfig.uris[${index}]`));
     const windowHeader = header(request, 'x-batchmode-completion-window');
     const idempotencyKey = header(request, 'idempotency-key');
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 256)) {
@@ -63,6 +69,12 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
   const cancel = async ({ response, params, tenantId }: RouteContext): Promise<void> => {
     await batches.cancel(tenantId, params.batchId ?? '');
     sendJson(response, 200, {});
+  };
+  /** `:updateGenerateContentBatch` / `:updateEmbedContentBatch`: the bare batch resource, not an Operation. */
+  const update = (kind: BatchKind) => async ({ request, response, params, tenantId, url }: RouteContext): Promise<void> => {
+    const fields = parseBatchUpdate(await readJsonBody(request, UPDATE_BODY_BYTES), url);
+    const view = await batches.update(tenantId, params.batchId ?? '', kind, fields);
+    sendJson(response, 200, toBatchResource(view, { stateNames: deps.stateNames }));
   };
   const remove = async ({ response, params, tenantId }: RouteContext): Promise<void> => {
     await batches.delete(tenantId, params.batchId ?? '');
@@ -91,6 +103,8 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
     },
     { methods: ['DELETE'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}$`), handler: remove },
     { methods: ['POST', 'GET'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:cancel$`), handler: cancel },
+    { methods: ['PATCH'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:updateGenerateContentBatch$`), handler: update('generate') },
+    { methods: ['PATCH'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:updateEmbedContentBatch$`), handler: update('embed') },
     { methods: ['POST', 'GET', 'DELETE'], pattern: new RegExp(`^/v1beta/batches/${BATCH_ID}:delete$`), handler: remove },
     {
       // batchmode extension: counts, throughput, ETA and why a batch is waiting.

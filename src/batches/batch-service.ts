@@ -6,13 +6,13 @@
 import type { Readable } from 'node:stream';
 import { isTerminal, type BatchRecord } from '../core/batch.js';
 import { batchInputKey, shardLogsPrefix } from '../core/blob-keys.js';
-import { AppError, failedPrecondition } from '../core/errors.js';
+import { AppError, failedPrecondition, invalidArgument } from '../core/errors.js';
 import { estimateCost, type Pricing, type TokenUsage } from '../core/usage.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
-import type { BatchProgress, ListCursor, Store } from '../store/store.js';
+import type { BatchProgress, BatchUpdate, ListCursor, Store } from '../store/store.js';
 import { describeProgress, type BatchProgressView, type WorkerStatus } from './batch-progress.js';
 import { streamResults } from './live-results.js';
 import type { SubmitBatchInput } from './submit-batch.js';
@@ -43,6 +43,11 @@ export interface BatchService {
   list(tenantId: string, pageSize: number, after?: ListCursor): Promise<BatchPage>;
   /** Stops the batch: no new requests start, in-flight ones are aborted, finished results are kept. */
   cancel(tenantId: string, id: string): Promise<void>;
+  /**
+   * Sets the batch's priority and/or display name (`:updateGenerateContentBatch`). A new
+   * priority orders every shard not claimed yet; `kind` must match the batch's.
+   */
+  update(tenantId: string, id: string, kind: BatchRecord['kind'], fields: BatchUpdate): Promise<BatchView>;
   /** Cancels the batch if it runs, then removes it (its results file, if any, stays until it expires). */
   delete(tenantId: string, id: string): Promise<void>;
   /** The results, one JSON line each, in input order (finished batches only). */
@@ -183,6 +188,19 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         }
       }
       if (batch.resultsBlobKey === undefined) await settle(id);
+    },
+
+    async update(tenantId, id, kind, fields) {
+      const batch = await load(tenantId, id);
+      if (batch.kind !== kind) {
+        const verb = batch.kind === 'generate' ? 'updateGenerateContentBatch' : 'updateEmbedContentBatch';
+        throw invalidArgument(`Batch batches/${id} is ${batch.kind === 'generate' ? 'a generateContent' : 'an embedContent'} batch; update it with :${verb}.`);
+      }
+      const updated = await store.batches.update(tenantId, id, fields, clock.now());
+      if (!updated) throw batchNotFound(id);
+      // Idle workers look again at once: the new order applies to their next claim.
+      if (fields.priority !== undefined) deps.notify.wake();
+      return view(updated, (await store.batches.progress([id])).get(id));
     },
 
     async delete(tenantId, id) {

@@ -2,10 +2,11 @@
  * Writes a batch's results once no more of its requests will run: the shards' output logs are
  * merged into one JSONL blob in input order (one shard in memory at a time), with an error
  * line for every request that has no result (CANCELLED for a cancelled batch,
- * DEADLINE_EXCEEDED for an expired one), so every key appears exactly once. File batches get
+ * DEADLINE_EXCEEDED for an expired one, the batch's error for a failed one), so every key
+ * appears exactly once. File batches get
  * the blob as a GENERATED file `files/batch-<id>`. A running batch then becomes SUCCEEDED.
  *
- * The terminal state (SUCCEEDED, or the CANCELLED/EXPIRED a stop request asked for), the final
+ * The terminal state (SUCCEEDED, or the CANCELLED/EXPIRED/FAILED a stop request asked for), the final
  * counts and the results file are recorded in one store transaction, after the results blob is
  * completely written: nobody ever sees a terminal batch without its output.
  *
@@ -50,7 +51,10 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
   if (!found || found.resultsBlobKey !== undefined) return found;
   const batch = found;
   const shards = await store.shards.listForBatch(batchId);
-  const unrun = UNRUN[batch.stopState ?? batch.state] ?? MISSING;
+  const finalState = batch.stopState ?? batch.state;
+  const unrun = finalState === 'BATCH_STATE_FAILED' && batch.error
+    ? { status: (batch.error.status ?? 'INTERNAL') as RpcStatusName, message: batch.error.message }
+    : UNRUN[finalState] ?? MISSING;
   const key = resultsKey(batchId, randomUUID());
 
   const hash = createHash('sha256');

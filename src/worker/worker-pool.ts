@@ -153,6 +153,19 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     await finalizeDue();
   };
 
+  /**
+   * A batch whose model this process's configuration no longer serves (it was queued under
+   * another one) cannot run: it FAILS as a whole, with NOT_FOUND, keeping no result.
+   */
+  const failUnservable = async ({ batch, shard }: ClaimedShard): Promise<void> => {
+    const error = { code: 5, status: 'NOT_FOUND', message: `models/${batch.model} is no longer served by this server's model configuration, so the batch cannot run.` };
+    if (await store.batches.requestStop(batch.id, 'BATCH_STATE_FAILED', clock.now(), error)) {
+      logger.warn('batch failed: its model is no longer served', { batch: batch.id, model: batch.model });
+    }
+    await store.shards.release(batch.id, shard.index, options.owner);
+    await sweep();
+  };
+
   const launch = (claimed: ClaimedShard): void => {
     logger.debug('shard claimed', { batch: claimed.batch.id, shard: claimed.shard.index });
     dispatching++;
@@ -208,7 +221,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           const claimed = await store.shards.claim(options.owner, now, now + options.leaseMs);
           if (claimed) {
             loopBackOff.succeeded();
-            launch(claimed);
+            if (options.registry.resolve(claimed.batch.model)) launch(claimed);
+            else await failUnservable(claimed);
             continue;
           }
         }

@@ -11,6 +11,8 @@ import { normalizeKeys } from './normalize-keys.js';
 
 const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
 const ignored = z.unknown().optional();
+/** Receivers one batch may name in webhookConfig.uris. */
+export const MAX_WEBHOOK_URIS = 10;
 
 const batchSchema = z.strictObject({
   batch: z.strictObject({
@@ -21,7 +23,10 @@ const batchSchema = z.strictObject({
       requests: z.strictObject({ requests: z.array(z.unknown()).optional(), fileName: z.string().min(1).optional() }).optional(),
     }),
     priority: int64.optional(),
-    webhookConfig: z.strictObject({ uris: z.array(z.string()).optional(), userMetadata: z.unknown().optional() }).optional(),
+    webhookConfig: z.strictObject({
+      uris: z.array(z.string()).max(MAX_WEBHOOK_URIS).optional(),
+      userMetadata: z.record(z.string(), z.unknown()).optional(),
+    }).optional(),
     /** batchmode extension: this batch's completion window, a Duration such as "3600s". */
     completionWindow: z.string().optional(),
     name: ignored, createTime: ignored, updateTime: ignored, endTime: ignored, batchStats: ignored, state: ignored, output: ignored,
@@ -34,7 +39,7 @@ export interface ParsedBatchBody {
   completionWindowMs: number | undefined;
   displayName: string;
   priority: number;
-  webhookConfig: unknown;
+  webhookConfig: { uris?: string[] | undefined; userMetadata?: Record<string, unknown> | undefined } | undefined;
   input: BatchInputConfig;
 }
 

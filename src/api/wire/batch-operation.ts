@@ -71,3 +71,12 @@ export function toOperation(view: BatchView, options: OperationOptions = {}): Re
     ...(output ? { response: { '@type': `${TYPE_PREFIX}${typeName}Output`, ...output } } : {}),
   };
 }
+
+/**
+ * The bare batch resource (GenerateContentBatch / EmbedContentBatch), as the update methods
+ * answer: the Operation's metadata without its `@type`.
+ */
+export function toBatchResource(view: BatchView, options: OperationOptions = {}): Record<string, unknown> {
+  const { '@type': _type, ...resource } = toOperation(view, options).metadata as Record<string, unknown>;
+  return resource;
+}
