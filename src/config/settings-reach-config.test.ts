@@ -52,6 +52,9 @@ const SAMPLES: Record<SettingName, string> = {
   simCallLog: join(work, 'calls.log'),
   stateNames: 'job',
   shutdownGraceSeconds: '3',
+  webhookRetryHours: '2',
+  webhookTimeoutSeconds: '4',
+  webhookDestinations: 'public',
 };
 
 /** Parses `batchmode <command> <args>` with `env` as the environment; returns the Config its action got. */

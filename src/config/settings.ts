@@ -133,6 +133,22 @@ const SETTINGS = {
     env: 'BATCHMODE_STATE_NAMES', flag: '--state-names', help: 'batch | job: how batch states are spelled on the wire (default batch)',
     schema: z.enum(['batch', 'job']).default('batch'),
   },
+  /** Webhook deliveries (static and per-batch): see README, "Webhooks". */
+  webhookRetryHours: {
+    env: 'BATCHMODE_WEBHOOK_RETRY_HOURS', flag: '--webhook-retry-hours',
+    help: 'hours a webhook delivery is retried before it fails and its webhook is disabled (default 24)',
+    schema: z.coerce.number().positive().default(24),
+  },
+  webhookTimeoutSeconds: {
+    env: 'BATCHMODE_WEBHOOK_TIMEOUT_SECONDS', flag: '--webhook-timeout-seconds',
+    help: 'seconds a receiver has to connect and answer one delivery (default 10)',
+    schema: z.coerce.number().positive().max(300).default(10),
+  },
+  webhookDestinations: {
+    env: 'BATCHMODE_WEBHOOK_DESTINATIONS', flag: '--webhook-destinations',
+    help: 'any | public: public refuses loopback, private, link-local and metadata addresses, checked after DNS (default any)',
+    schema: z.enum(['any', 'public']).default('any'),
+  },
   shutdownGraceSeconds: {
     env: 'BATCHMODE_SHUTDOWN_GRACE_SECONDS', flag: '--shutdown-grace-seconds', help: 'seconds in-flight work may finish on SIGTERM (default 10)',
     schema: z.coerce.number().nonnegative().default(10),

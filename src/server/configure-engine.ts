@@ -21,6 +21,8 @@ const WORKER_POLL_MS = 250;
 const PROGRESS_INTERVAL_MS = 500;
 /** Shards a worker holds at once: one is read while others finish their last requests. */
 const MAX_ACTIVE_SHARDS = 4;
+/** How often the webhook outbox and due retries are looked at: an event goes out within about this long. */
+const WEBHOOK_POLL_MS = 250;
 
 export function configureEngine(input: {
   config: Config;
@@ -47,6 +49,12 @@ export function configureEngine(input: {
       shardSize: config.shardSize,
       completionWindowMs: config.completionWindowHours * HOUR_MS,
       fileRetentionMs: config.fileRetentionHours * HOUR_MS,
+      webhooks: {
+        pollMs: WEBHOOK_POLL_MS,
+        timeoutMs: config.webhookTimeoutSeconds * 1000,
+        retryWindowMs: config.webhookRetryHours * HOUR_MS,
+        destinationPolicy: config.webhookDestinations,
+      },
     },
   });
 }

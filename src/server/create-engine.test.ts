@@ -37,6 +37,7 @@ function engineOn(store: Store, clock: Clock, name: string): Engine {
     settings: {
       concurrency: 4, maxActiveShards: 2, pollMs: 20, leaseMs: LEASE_MS, progressIntervalMs: 50,
       retry: { maxAttempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 }, shardSize: 5, completionWindowMs: 3_600_000, fileRetentionMs: 3_600_000,
+      webhooks: { pollMs: 50, timeoutMs: 2_000, retryWindowMs: 60_000, destinationPolicy: 'any' },
     },
   });
 }

@@ -19,6 +19,7 @@ import type { RetryPolicy } from '../worker/retry-policy.js';
 import { createWorkerDirectory, type WorkerDirectory } from '../worker/worker-directory.js';
 import { createWorkerHeartbeat } from '../worker/worker-heartbeat.js';
 import { createWorkerPool, type WorkerPool } from '../worker/worker-pool.js';
+import { createWebhookDispatcher, type DestinationPolicy, type WebhookDispatcher } from '../webhooks/index.js';
 
 /** How the engine runs; the settings fill these in (configure-engine.ts), tests pick their own. */
 export interface EngineSettings {
@@ -38,6 +39,18 @@ export interface EngineSettings {
   completionWindowMs: number;
   /** How long a batch's results file is kept. */
   fileRetentionMs: number;
+  webhooks: WebhookDeliverySettings;
+}
+
+/** How this process delivers webhook events (every process does; the store hands out each delivery once). */
+export interface WebhookDeliverySettings {
+  /** How often the outbox and due retries are looked at. */
+  pollMs: number;
+  /** A receiver's time to connect and answer one delivery. */
+  timeoutMs: number;
+  /** How long a delivery is retried before it fails (and its webhook is disabled). */
+  retryWindowMs: number;
+  destinationPolicy: DestinationPolicy;
 }
 
 export interface EngineDeps {
@@ -62,6 +75,8 @@ export interface Engine {
   readonly pool: WorkerPool;
   readonly batches: BatchService;
   readonly directory: WorkerDirectory;
+  /** Sends webhook events: fans out the outbox, delivers and retries. */
+  readonly webhooks: WebhookDispatcher;
   /** Starts this process's workers: the heartbeat row first, then the claim loop. */
   startWorkers(): Promise<void>;
   /** Drains for up to `graceMs`, gives every shard back, removes the heartbeat row. */
@@ -88,6 +103,9 @@ export function createEngine(deps: EngineDeps): Engine {
       concurrency: settings.concurrency, inFlight: pool.slots.inUse, startedAtMs,
     }),
   });
+  const webhooks = createWebhookDispatcher({
+    store, clock, logger, owner: deps.workerId, sleep: deps.sleep, settings: settings.webhooks,
+  });
   const directory = createWorkerDirectory({ store, clock, heartbeatIntervalMs: intervalMs });
   const submit = createBatchSubmitter({
     store, blobs, registry, clock, randomId: deps.randomId,
@@ -104,6 +122,7 @@ export function createEngine(deps: EngineDeps): Engine {
     pool,
     batches,
     directory,
+    webhooks,
     async startWorkers() {
       await heartbeat.start();
       pool.start();

@@ -33,6 +33,9 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));
     const released = await store.shards.releaseEveryLease();
     if (released > 0) logger.info('resuming shards of a previous run', { shards: released });
+    // Likewise webhook deliveries a killed process was sending: they go out again, same webhook-id.
+    const deliveries = await store.deliveries.releaseEveryLease();
+    if (deliveries > 0) logger.info('resending webhook deliveries of a previous run', { deliveries });
     return {
       store, blobs,
       description: `SQLite in ${config.dataDir}, ${blobDescription}`,

@@ -12,6 +12,7 @@ import { healthRoutes } from '../api/health-routes.js';
 import { createHttpServer } from '../api/http-server.js';
 import { modelsRoutes } from '../api/models-routes.js';
 import { uploadRoutes } from '../api/upload-routes.js';
+import { webhooksRoutes } from '../api/webhooks-routes.js';
 import { workersRoutes } from '../api/workers-routes.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { composeRegistry } from './compose-backends.js';
@@ -26,6 +27,7 @@ import { createFileResolver } from '../files/file-resolver.js';
 import { createInteractiveService } from '../models/index.js';
 import { configureEngine } from './configure-engine.js';
 import { openStorage } from './open-storage.js';
+import { checkWebhookUri, createWebhookService, ensureSigningKey } from '../webhooks/index.js';
 
 const HOUR_MS = 3_600_000;
 const SWEEP_INTERVAL_MS = 60_000;
@@ -75,11 +77,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const { registry } = composed;
   const engine = configureEngine({ config, store, blobs, registry, logger, role: 'serve' });
   const { batches, directory } = engine;
+  // The key pair that signs per-batch webhook deliveries exists before anything can be sent or asked for.
+  await ensureSigningKey(store, systemClock);
+  const webhooks = createWebhookService({
+    store, clock: systemClock, randomId, destinationPolicy: config.webhookDestinations,
+    retryWindowMs: config.webhookRetryHours * HOUR_MS,
+  });
   const routes = [
     ...healthRoutes({ ping: () => store.ping() }),
     ...uploadRoutes({ uploads, keys, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...filesRoutes({ files, uploads, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
-    ...batchesRoutes({ batches, maxInlineBytes: MAX_INLINE_BATCH_BYTES, stateNames: config.stateNames }),
+    ...batchesRoutes({
+      batches, maxInlineBytes: MAX_INLINE_BATCH_BYTES, stateNames: config.stateNames,
+      checkWebhookUri: (uri, field) => checkWebhookUri(uri, config.webhookDestinations, field),
+    }),
+    ...webhooksRoutes({ webhooks }),
     ...workersRoutes({ directory }),
     ...modelsRoutes({
       models: createInteractiveService(registry, (tenantId) => createFileResolver(store, blobs, tenantId, () => systemClock.now())),
@@ -100,6 +112,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   await listen(server, config.port, config.host);
   if (config.workers) await engine.startWorkers();
+  // Every process delivers webhook events, with or without workers.
+  engine.webhooks.start();
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -114,7 +128,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     async close() {
       clearInterval(sweeper);
       const graceMs = config.shutdownGraceSeconds * 1000;
-      await Promise.all([closeServer(server, graceMs), config.workers ? engine.stopWorkers(graceMs) : Promise.resolve()]);
+      await Promise.all([
+        closeServer(server, graceMs),
+        config.workers ? engine.stopWorkers(graceMs) : Promise.resolve(),
+        engine.webhooks.stop(),
+      ]);
       await storage.close();
       await registry.close();
     },

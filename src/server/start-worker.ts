@@ -8,6 +8,8 @@ import { ConfigError, type Config } from '../config/settings.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { openStorage } from './open-storage.js';
 import { configureEngine } from './configure-engine.js';
+import { systemClock } from '../lib/clock.js';
+import { ensureSigningKey } from '../webhooks/index.js';
 
 export interface RunningWorker {
   /** The id its shard leases and heartbeat carry. */
@@ -27,13 +29,15 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const storage = await openStorage(config, logger);
   const composed = composeRegistry(config);
   const engine = configureEngine({ ...storage, config, registry: composed.registry, logger, role: 'worker' });
+  await ensureSigningKey(storage.store, systemClock);
   await engine.startWorkers();
+  engine.webhooks.start();
   return {
     id: engine.workerId,
     storage: storage.description,
     routes: composed.describe(),
     async close() {
-      await engine.stopWorkers(config.shutdownGraceSeconds * 1000);
+      await Promise.all([engine.stopWorkers(config.shutdownGraceSeconds * 1000), engine.webhooks.stop()]);
       await storage.close();
       await composed.registry.close();
     },

@@ -70,6 +70,7 @@ export async function startEngine(options: EngineOptions): Promise<EngineHarness
       concurrency, maxActiveShards: 4, pollMs: 50, leaseMs: options.leaseMs ?? 10_000, progressIntervalMs: 100,
       retry: { maxAttempts: 4, initialBackoffMs: 20, maxBackoffMs: 200, ...options.retry },
       shardSize: options.shardSize ?? 50, completionWindowMs: options.completionWindowMs ?? 3_600_000, fileRetentionMs: 3_600_000,
+      webhooks: { pollMs: 50, timeoutMs: 2_000, retryWindowMs: 60_000, destinationPolicy: 'any' },
     },
   });
   const { batches, pool: workers } = engine;
