@@ -5,8 +5,8 @@
  */
 import type { ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
 import type { Candidate, Part } from '../../core/gemini-types.js';
-import { toFinishReason } from './finish-reason.js';
-import { fromLogprobs } from './from-logprobs.js';
+import { toFinishReason } from '../../openai-compat/finish-reason.js';
+import { fromLogprobs } from '../../openai-compat/chat-logprobs.js';
 import { fromToolCalls, type RawToolCall } from './from-tool-calls.js';
 import type { ResponsePlan } from './to-chat-request.js';
 import { unwrapEnumText } from './to-response-format.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BackendError } from '../backend.js';
 import { fromChatResponse } from './from-chat-response.js';
-import type { ChatResponse } from './openai-wire-types.js';
+import type { ChatResponse } from '../../openai-compat/openai-wire-types.js';
 import { parseChatResponse } from './parse-chat-response.js';
 import { loadFixture } from './testing/load-fixture.js';
 import type { ResponsePlan } from './to-chat-request.js';

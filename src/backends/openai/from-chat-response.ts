@@ -1,14 +1,14 @@
 /**
  * A chat completion → a Gemini GenerateContentResponse: one candidate per choice (see
- * build-candidate.ts), usage (see from-chat-usage.ts), `modelVersion` = the server's model name,
+ * build-candidate.ts), usage (see openai-compat/chat-usage.ts), `modelVersion` = the server's model name,
  * `responseId` = the completion id. Empty fields are left out, as proto3 JSON leaves them out;
  * there is never a continuationToken.
  */
 import type { GenerateContentResponse } from '../../core/gemini-types.js';
 import { buildCandidate } from './build-candidate.js';
-import { fromChatUsage } from './from-chat-usage.js';
+import { fromChatUsage } from '../../openai-compat/chat-usage.js';
 import type { RawToolCall } from './from-tool-calls.js';
-import type { ChatResponse, ChatResponseMessage } from './openai-wire-types.js';
+import type { ChatResponse, ChatResponseMessage } from '../../openai-compat/openai-wire-types.js';
 import type { ResponsePlan } from './to-chat-request.js';
 
 /** The Gemini response for `completion` (already checked by parseChatResponse). */

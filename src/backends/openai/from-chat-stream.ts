@@ -14,9 +14,9 @@ import type { Candidate, GenerateContentResponse, Part, UsageMetadata } from '..
 import { BackendError } from '../backend.js';
 import { buildCandidate } from './build-candidate.js';
 import { errorFromStreamEvent } from './classify-error.js';
-import { fromChatUsage } from './from-chat-usage.js';
+import { fromChatUsage } from '../../openai-compat/chat-usage.js';
 import type { RawToolCall } from './from-tool-calls.js';
-import type { ChatChunk, ChatChunkChoice } from './openai-wire-types.js';
+import type { ChatChunk, ChatChunkChoice } from '../../openai-compat/openai-wire-types.js';
 import { isRecord } from './is-record.js';
 import { unexpectedBody } from './unexpected-body.js';
 import type { SseEvent } from '../../lib/sse.js';

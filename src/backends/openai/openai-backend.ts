@@ -23,7 +23,7 @@ import { fromChatResponse } from './from-chat-response.js';
 import { fromChatStream } from './from-chat-stream.js';
 import { fromEmbeddingResponse } from './from-embedding-response.js';
 import { createHttpClient } from './http-client.js';
-import type { ChatStreamRequestBody } from './openai-wire-types.js';
+import type { ChatStreamRequestBody } from '../../openai-compat/openai-wire-types.js';
 import { parseChatResponse } from './parse-chat-response.js';
 import { readSseEvents } from '../../lib/sse.js';
 import { hasFileParts, NO_FILES, resolveFileParts, type ResolveFile } from './resolve-file-parts.js';

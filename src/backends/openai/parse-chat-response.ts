@@ -4,7 +4,7 @@
  * completion means a misconfigured base URL or a broken server: INTERNAL, not retried.
  */
 import { isRecord } from './is-record.js';
-import type { ChatResponse } from './openai-wire-types.js';
+import type { ChatResponse } from '../../openai-compat/openai-wire-types.js';
 import { unexpectedBody } from './unexpected-body.js';
 import { upstreamErrorMessage } from './upstream-error-message.js';
 

@@ -19,7 +19,7 @@
  */
 import type { GenerateContentRequest, GenerationConfig } from '../../core/gemini-types.js';
 import { unsupportedFeature } from './invalid-request.js';
-import type { ChatRequestBody } from './openai-wire-types.js';
+import type { ChatRequestBody } from '../../openai-compat/openai-wire-types.js';
 import type { ResolvedFiles } from './resolve-file-parts.js';
 import { toChatMessages } from './to-chat-messages.js';
 import { toChatTools } from './to-chat-tools.js';

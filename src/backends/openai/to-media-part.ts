@@ -6,15 +6,8 @@
  * a different question.
  */
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
+import { AUDIO_FORMATS, toDataUrl } from '../../openai-compat/media.js';
 import { invalidRequest } from './invalid-request.js';
-
-const AUDIO_FORMATS: Readonly<Record<string, 'wav' | 'mp3'>> = {
-  'audio/wav': 'wav',
-  'audio/wave': 'wav',
-  'audio/x-wav': 'wav',
-  'audio/mp3': 'mp3',
-  'audio/mpeg': 'mp3',
-};
 
 /**
  * The content part for `data` (base64 text, or the raw bytes of a resolved file) of `mimeType`.
@@ -22,7 +15,7 @@ const AUDIO_FORMATS: Readonly<Record<string, 'wav' | 'mp3'>> = {
  */
 export function toMediaPart(mimeType: string, data: string | Buffer, where: string, serverLabel: string): ChatCompletionContentPart {
   const type = mimeType.toLowerCase().split(';')[0]?.trim() ?? '';
-  if (type.startsWith('image/')) return { type: 'image_url', image_url: { url: `data:${type};base64,${base64Of(data)}` } };
+  if (type.startsWith('image/')) return { type: 'image_url', image_url: { url: toDataUrl(type, base64Of(data)) } };
   const audioFormat = AUDIO_FORMATS[type];
   if (audioFormat !== undefined) return { type: 'input_audio', input_audio: { data: base64Of(data), format: audioFormat } };
   if (isTextType(type)) return { type: 'text', text: typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : data.toString('utf8') };

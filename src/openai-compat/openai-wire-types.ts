@@ -1,11 +1,14 @@
 /**
- * The OpenAI chat-completions and embeddings wire shapes this backend sends and reads, typed
- * with the `openai` package's declarations (types only: the client itself is never loaded, it
- * uses fetch). Non-standard fields that OpenAI-compatible servers accept or add are spelled out
- * here, in one place.
+ * The OpenAI chat-completions and embeddings wire shapes, typed with the `openai` package's
+ * declarations (types only: the client itself is never loaded). Shared by both directions: the
+ * OpenAI-compatible backend (backends/openai/) sends requests and reads answers in these shapes,
+ * and the OpenAI-compatible surface (this folder) reads requests and writes answers in them.
+ * Non-standard fields that OpenAI-compatible servers accept or add are spelled out here, in one
+ * place.
  */
 import type {
   ChatCompletion,
+  ChatCompletionTokenLogprob,
   ChatCompletionChunk,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
@@ -53,3 +56,5 @@ export type ChatChunkChoice = Omit<ChatCompletionChunk.Choice, 'delta' | 'finish
 
 /** One `data:` payload of a streamed chat completion (vLLM may also send `{error}` mid-stream). */
 export type ChatChunk = Omit<ChatCompletionChunk, 'choices'> & { choices: ChatChunkChoice[] };
+
+export type { ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob };
