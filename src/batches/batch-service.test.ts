@@ -6,7 +6,7 @@ import { batchInputKey, shardLogKey } from '../core/blob-keys.js';
 import { useTempStorage } from '../store/testing/temp-storage.js';
 import { createBatchService, type BatchService } from './batch-service.js';
 import { finalizeBatch } from './finalize-batch.js';
-import { appendToLog, batchInput, logLine, manualClock, prompts, TENANT, testSubmitter, uploadText } from './testing/batch-fixture.js';
+import { appendToLog, batchInput, logLine, manualClock, prompts, TENANT, testOpenAISubmitter, testSubmitter, uploadText } from './testing/batch-fixture.js';
 
 const clock = manualClock();
 const storage = useTempStorage('batchmode-batch-service-');
@@ -15,7 +15,7 @@ beforeEach(() => {
   const { store, blobs } = storage;
   const finalize = (batchId: string): Promise<unknown> => finalizeBatch(batchId, { store, blobs, clock, fileRetentionMs: 60_000 });
   service = createBatchService({
-    store, blobs, clock, submit: testSubmitter(store, blobs, clock, 2), sleep: async () => undefined,
+    store, blobs, clock, submit: testSubmitter(store, blobs, clock, 2), submitOpenAI: testOpenAISubmitter(store, blobs, clock, 2), sleep: async () => undefined,
     notify: { wake: () => undefined, abortBatch: () => undefined, finalize },
   });
 });

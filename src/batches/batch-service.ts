@@ -16,6 +16,7 @@ import type { BatchProgress, BatchUpdate, ListCursor, Store } from '../store/sto
 import { describeProgress, type BatchProgressView, type WorkerStatus } from './batch-progress.js';
 import { streamResults } from './live-results.js';
 import type { SubmitBatchInput } from './submit-batch.js';
+import type { SubmitOpenAIBatchInput } from './submit-openai-batch.js';
 
 /** A batch with its live counts. */
 export interface BatchView {
@@ -37,6 +38,11 @@ export interface BatchPage {
 
 export interface BatchService {
   create(input: SubmitBatchInput): Promise<BatchView>;
+  /**
+   * Creates a batch from an OpenAI batch input file (submit-openai-batch.ts). Bad lines do not
+   * throw: they make a batch that is FAILED from the start, with `openai.errors`.
+   */
+  createOpenAI(input: SubmitOpenAIBatchInput): Promise<BatchView>;
   get(tenantId: string, id: string): Promise<BatchView>;
   /** `get`, plus the results of a finished inline batch (they go inside its Operation). */
   getWithResults(tenantId: string, id: string): Promise<BatchView>;
@@ -63,6 +69,7 @@ export interface BatchServiceDeps {
   blobs: BlobStore;
   clock: Clock;
   submit: (input: SubmitBatchInput) => Promise<BatchRecord>;
+  submitOpenAI: (input: SubmitOpenAIBatchInput) => Promise<BatchRecord>;
   /**
    * This process's workers: new work, a batch to abort, a batch whose results are due (the
    * finalization runs once per batch per process; the store arbitrates between processes).
@@ -156,6 +163,12 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       return view(batch, undefined);
     },
 
+    async createOpenAI(input) {
+      const batch = await deps.submitOpenAI(input);
+      if (!isTerminal(batch.state)) deps.notify.wake();
+      return view(batch, undefined);
+    },
+
     get,
 
     async getWithResults(tenantId, id) {
@@ -241,7 +254,11 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     },
 
     async openResults(batch) {
-      if (!batch.resultsBlobKey) throw failedPrecondition(`Batch batches/${batch.id} has no results yet.`);
+      if (!batch.resultsBlobKey) {
+        // An OpenAI batch whose input failed validation ends FAILED with no results at all.
+        const why = isTerminal(batch.state) ? `ended ${batch.state.replace('BATCH_STATE_', '')} without results` : 'has no results yet';
+        throw failedPrecondition(`Batch batches/${batch.id} ${why}.`);
+      }
       return blobs.read(batch.resultsBlobKey);
     },
   };

@@ -1,33 +1,38 @@
 /**
- * Writes a batch's results once no more of its requests will run: the shards' output logs are
- * merged into one JSONL blob in input order (one shard in memory at a time), with an error
- * line for every request that has no result (CANCELLED for a cancelled batch,
- * DEADLINE_EXCEEDED for an expired one, the batch's error for a failed one), so every key
- * appears exactly once. File batches get
- * the blob as a GENERATED file `files/batch-<id>`. A running batch then becomes SUCCEEDED.
+ * Writes a batch's results once no more of its requests will run, reading the shards' output
+ * logs one shard in memory at a time:
  *
- * The terminal state (SUCCEEDED, or the CANCELLED/EXPIRED/FAILED a stop request asked for), the final
- * counts and the results file are recorded in one store transaction, after the results blob is
- * completely written: nobody ever sees a terminal batch without its output.
+ * - A native batch (native-results.ts): one JSONL blob in input order, with an error line for
+ *   every request that has no result (CANCELLED for a cancelled batch, DEADLINE_EXCEEDED for an
+ *   expired one, the batch's error for a failed one: unrun-requests.ts), so every key appears
+ *   exactly once. File batches get the blob as a GENERATED file `files/batch-<id>`.
+ * - A batch created through the OpenAI-compatible surface (`openai` set; openai-results.ts): two
+ *   blobs in OpenAI's line format, the output file `files/batch-<id>` (the successes) and the
+ *   error file `files/batch-<id>-errors` (the failures and the requests that never ran, as
+ *   `batch_cancelled` / `batch_expired` / `batch_failed`), each registered only when it has
+ *   lines; the batch's resultsBlobKey is the output blob, or the error blob when all failed.
  *
- * Safe to run twice at once or again after a crash: each run writes its own blob, and the
- * store records exactly one (compare-and-set); a losing or failing run deletes its blob (a full
- * disk or an unreachable S3 leaves the batch as it was, and the workers' sweep tries again).
+ * A running batch then becomes SUCCEEDED; a stopping one the CANCELLED/EXPIRED/FAILED its stop
+ * request asked for. The terminal state, the final counts and the results files are recorded in
+ * one store transaction, after the blobs are completely written: nobody ever sees a terminal
+ * batch without its output. A batch that is terminal without results (an OpenAI batch whose
+ * input failed validation) has nothing to write and is left as it is.
+ *
+ * Safe to run twice at once or again after a crash: each run writes its own blobs, and the
+ * store records exactly one run (compare-and-set); a losing or failing run deletes its blobs (a
+ * full disk or an unreachable S3 leaves the batch as it was, and the workers' sweep tries again).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { resultsFileId, type BatchRecord, type ShardRecord } from '../core/batch.js';
+import { randomUUID } from 'node:crypto';
+import { errorFileId, isTerminal, resultsFileId, type BatchRecord } from '../core/batch.js';
 import { resultsKey, shardLogsPrefix } from '../core/blob-keys.js';
-import type { RpcStatusName } from '../core/errors.js';
 import type { FileRecord } from '../core/file.js';
-import { addUsage, emptyUsage } from '../core/usage.js';
-import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { Clock } from '../lib/clock.js';
-import { isBlank, readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
-import type { Store } from '../store/store.js';
-import { errorLine, rpcStatus, type RequestIdentity } from './result-line.js';
-import { readShardOutput } from './shard-log.js';
+import type { BatchStateUpdate, Store } from '../store/store.js';
+import { writeNativeResults, type ResultsTally } from './native-results.js';
+import { writeOpenAIResults } from './openai-results.js';
+import type { WrittenBlob } from './results-blob.js';
+import { unrunStatus } from './unrun-requests.js';
 
 export interface FinalizeDeps {
   store: Store;
@@ -37,106 +42,82 @@ export interface FinalizeDeps {
   fileRetentionMs: number;
 }
 
-const UNRUN: Partial<Record<BatchRecord['state'], { status: RpcStatusName; message: string }>> = {
-  BATCH_STATE_CANCELLED: { status: 'CANCELLED', message: 'The batch was cancelled before this request ran.' },
-  BATCH_STATE_EXPIRED: { status: 'DEADLINE_EXCEEDED', message: "The batch's completion window ended before this request ran." },
-};
-const MISSING = { status: 'INTERNAL' as const, message: 'The request produced no result.' };
-const NEWLINE = Buffer.from('\n');
+/** What a finalize run wrote: its blobs, the counts, and the files to register with them. */
+interface WrittenResults {
+  tally: ResultsTally;
+  /** Every blob this run wrote (removed again when it loses). */
+  blobKeys: string[];
+  resultsBlobKey: string;
+  files: FileRecord[];
+}
 
 /** Resolves the final record, or undefined when the batch is gone. */
 export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promise<BatchRecord | undefined> {
   const { store, blobs, clock } = deps;
   const found = await store.batches.getById(batchId);
-  if (!found || found.resultsBlobKey !== undefined) return found;
+  // A batch terminal without results (an OpenAI batch that failed validation) has none to write.
+  if (!found || found.resultsBlobKey !== undefined || isTerminal(found.state)) return found;
   const batch = found;
   const shards = await store.shards.listForBatch(batchId);
-  const finalState = batch.stopState ?? batch.state;
-  const unrun = finalState === 'BATCH_STATE_FAILED' && batch.error
-    ? { status: (batch.error.status ?? 'INTERNAL') as RpcStatusName, message: batch.error.message }
-    : UNRUN[finalState] ?? MISSING;
-  const key = resultsKey(batchId, randomUUID());
+  const unrun = unrunStatus(batch, batch.stopState ?? batch.state);
+  const attempt = randomUUID();
+  const startedMs = clock.now();
 
-  const hash = createHash('sha256');
-  let sizeBytes = 0;
-  let succeeded = 0;
-  let failed = 0;
-  const usage = emptyUsage();
-  /** One shard's lines in order, joined into one buffer: one hash update and one write per shard. */
-  async function* chunks(): AsyncGenerator<Buffer> {
-    for (const shard of shards) {
-      const output = await readShardOutput(blobs, shard);
-      succeeded += output.succeeded;
-      failed += output.failed;
-      addUsage(usage, output.usage);
-      const identities = output.succeeded + output.failed < shard.requestCount ? await readIdentities(batch, shard, blobs) : [];
-      const parts: Buffer[] = [];
-      for (let position = 0; position < shard.requestCount; position++) {
-        const line = output.lines[position];
-        if (line) {
-          parts.push(line, NEWLINE);
-        } else {
-          failed++;
-          parts.push(Buffer.from(`${errorLine(identities[position] ?? {}, rpcStatus(unrun.status, unrun.message), batch.inputKind)}\n`));
-        }
-      }
-      const chunk = Buffer.concat(parts);
-      hash.update(chunk);
-      sizeBytes += chunk.length;
-      yield chunk;
+  const fileOf = (id: string, suffix: string, blob: WrittenBlob, now: number): FileRecord => ({
+    id, tenantId: batch.tenantId, displayName: `${batch.displayName || batch.id} ${suffix}`,
+    mimeType: 'application/jsonl', sizeBytes: blob.sizeBytes, sha256Hex: blob.sha256Hex, state: 'ACTIVE', source: 'GENERATED',
+    blobKey: blob.key, createTimeMs: now, updateTimeMs: now, expirationTimeMs: now + deps.fileRetentionMs,
+  });
+
+  const write = async (): Promise<WrittenResults> => {
+    if (batch.openai) {
+      const written = await writeOpenAIResults(batch, shards, blobs, {
+        outputKey: resultsKey(batchId, attempt), errorKey: resultsKey(batchId, `${attempt}-errors`), unrun, created: Math.floor(startedMs / 1000),
+      });
+      const { tally, output, errors } = written;
+      // A file is registered only when it has lines; an empty blob is not kept.
+      const now = clock.now();
+      const files = [
+        ...(tally.succeeded > 0 ? [fileOf(resultsFileId(batch.id), 'output', output, now)] : []),
+        ...(tally.failed > 0 ? [fileOf(errorFileId(batch.id), 'errors', errors, now)] : []),
+      ];
+      const kept = files.length > 0 ? files.map((file) => file.blobKey) : [output.key];
+      for (const blob of [output, errors]) if (!kept.includes(blob.key)) await blobs.delete(blob.key).catch(() => undefined);
+      return { tally, blobKeys: kept, resultsBlobKey: kept[0] ?? output.key, files };
     }
-  }
-  // The blob store pulls the chunks with back-pressure; a failure on either side (a shard log
-  // unreadable, the disk full) rejects here, and the partial blob is removed.
-  try {
-    await blobs.append(key, Readable.from(chunks(), { objectMode: false }));
-  } catch (error) {
-    await blobs.delete(key).catch(() => undefined);
-    throw error;
-  }
+    const { tally, blob } = await writeNativeResults(batch, shards, blobs, resultsKey(batchId, attempt), unrun);
+    const files = batch.inputKind === 'file' ? [fileOf(resultsFileId(batch.id), 'results', blob, clock.now())] : [];
+    return { tally, blobKeys: [blob.key], resultsBlobKey: blob.key, files };
+  };
+  // A failure while writing (a shard log unreadable, the disk full) leaves no blob behind.
+  const written = await write();
+  const deleteWritten = async (): Promise<void> => {
+    for (const key of written.blobKeys) await blobs.delete(key).catch(() => undefined);
+  };
 
   const now = clock.now();
-  const fields = { succeededCount: succeeded, failedCount: failed, resultsBlobKey: key, endTimeMs: batch.endTimeMs ?? now, usage };
-  let file: FileRecord | undefined;
-  if (batch.inputKind === 'file') {
-    file = {
-      id: resultsFileId(batch.id), tenantId: batch.tenantId, displayName: `${batch.displayName || batch.id} results`,
-      mimeType: 'application/jsonl', sizeBytes, sha256Hex: hash.digest('hex'), state: 'ACTIVE', source: 'GENERATED',
-      blobKey: key, createTimeMs: now, updateTimeMs: now, expirationTimeMs: now + deps.fileRetentionMs,
-    };
-  }
+  const { tally, files } = written;
+  const output = files.find((file) => file.id === resultsFileId(batch.id));
+  const fields: BatchStateUpdate & { resultsBlobKey: string } = {
+    succeededCount: tally.succeeded, failedCount: tally.failed, resultsBlobKey: written.resultsBlobKey,
+    endTimeMs: batch.endTimeMs ?? now, usage: tally.usage, ...(output ? { outputFileId: output.id } : {}),
+  };
   let won: boolean;
   try {
-    won = await store.batches.recordResults(batchId, now, { ...fields, ...(file ? { outputFileId: file.id } : {}) }, file);
+    won = await store.batches.recordResults(batchId, now, fields, files);
   } catch (error) {
     // A connection lost during COMMIT leaves it unknown whether the results were recorded: the
-    // blob is removed only once the store says they were not (else, at worst, an orphan blob).
+    // blobs are removed only once the store says they were not (else, at worst, orphan blobs).
     const stored = await store.batches.getById(batchId).catch(() => 'unknown' as const);
-    if (stored !== 'unknown' && stored?.resultsBlobKey !== key) await blobs.delete(key).catch(() => undefined);
+    if (stored !== 'unknown' && stored?.resultsBlobKey !== written.resultsBlobKey) await deleteWritten();
     throw error;
   }
   if (won) {
-    // The results file now holds everything: the input copy and the shard logs can go.
+    // The results files now hold everything: the input copy and the shard logs can go.
     await blobs.deletePrefix(shardLogsPrefix(batchId));
     await blobs.delete(batch.inputBlobKey);
   } else {
-    await blobs.delete(key);
+    await deleteWritten();
   }
   return store.batches.getById(batchId);
-}
-
-/** Keys and metadata of a shard's requests, for the error lines of those that did not run. */
-async function readIdentities(batch: BatchRecord, shard: ShardRecord, blobs: BlobStore): Promise<RequestIdentity[]> {
-  const identities: RequestIdentity[] = [];
-  const input = await blobs.read(batch.inputBlobKey, { start: shard.byteStart, end: shard.byteEnd - 1 });
-  for await (const line of readLines(input)) {
-    if (isBlank(line.bytes)) continue;
-    try {
-      const parsed = parseBatchLine(line.bytes.toString('utf8'), batch.kind);
-      identities.push({ key: parsed.key, metadata: parsed.metadata });
-    } catch {
-      identities.push({});
-    }
-  }
-  return identities;
 }

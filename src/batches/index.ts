@@ -8,3 +8,5 @@ export type { BatchService, BatchServiceDeps, BatchView, BatchPage } from './bat
 export type { BatchProgressView, PendingReason, WorkerStatus, ModelStatus, LimiterSnapshot } from './batch-progress.js';
 export { createBatchSubmitter } from './submit-batch.js';
 export type { SubmitBatchInput } from './submit-batch.js';
+export { createOpenAIBatchSubmitter } from './submit-openai-batch.js';
+export type { SubmitOpenAIBatchInput } from './submit-openai-batch.js';

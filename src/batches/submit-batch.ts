@@ -5,11 +5,10 @@
  * (files may be deleted while it runs); an inline batch's requests are written out as JSONL
  * in the same form. The batch and all its shards are then created in one transaction.
  */
-import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord, type ShardRecord } from '../core/batch.js';
+import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord } from '../core/batch.js';
 import { batchInputKey, batchPrefix } from '../core/blob-keys.js';
-import { AppError, invalidArgument, modelNotFound, permissionDenied } from '../core/errors.js';
+import { invalidArgument, modelNotFound, permissionDenied } from '../core/errors.js';
 import { fileAccessDeniedMessage } from '../core/file.js';
 import { formatLineError } from '../core/wire-schema/describe-line-error.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
@@ -20,6 +19,8 @@ import type { IdGenerator } from '../lib/ids.js';
 import { isBlank, readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
+import { hashOfRequest, replayOf } from './idempotent-create.js';
+import { ShardPlanner } from './shard-planner.js';
 
 export interface SubmitDeps {
   store: Store;
@@ -52,32 +53,6 @@ export interface SubmitBatchInput {
 
 /** At most this many bad lines are listed in one error. */
 const MAX_LINE_ERRORS = 20;
-/** A shard also ends at this many input bytes, so its output stays small in memory. */
-const MAX_SHARD_BYTES = 16 * 1024 * 1024;
-
-/** Collects shard boundaries while the input is read line by line. */
-class ShardPlanner {
-  readonly shards: ShardRecord[] = [];
-  requestCount = 0;
-  private current: ShardRecord | undefined;
-
-  constructor(private readonly batchId: string, private readonly shardSize: number) {}
-
-  add(start: number, end: number): void {
-    const shard = this.current;
-    if (!shard || shard.requestCount >= this.shardSize || shard.byteEnd - shard.byteStart >= MAX_SHARD_BYTES) {
-      this.current = {
-        batchId: this.batchId, index: this.shards.length, firstRequest: this.requestCount, requestCount: 1,
-        byteStart: start, byteEnd: end, state: 'pending', succeededCount: 0, failedCount: 0,
-      };
-      this.shards.push(this.current);
-    } else {
-      shard.requestCount++;
-      shard.byteEnd = end;
-    }
-    this.requestCount++;
-  }
-}
 
 export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput) => Promise<BatchRecord> {
   const { store, blobs, clock } = deps;
@@ -155,19 +130,10 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     return planner;
   };
 
-  /** The batch an earlier create with this key made, if the request was the same; else a 409. */
-  const replay = (existing: BatchRecord | undefined, requestHash: string): BatchRecord | undefined => {
-    if (!existing) return undefined;
-    if (existing.requestHash !== requestHash) {
-      throw new AppError('ALREADY_EXISTS', `Idempotency-Key '${existing.idempotencyKey ?? ''}' was already used for a different batch create request (batches/${existing.id}).`);
-    }
-    return existing;
-  };
-
   return async (input) => {
     const requestHash = hashOfRequest(input);
     if (input.idempotencyKey !== undefined) {
-      const earlier = replay(await store.batches.findByIdempotencyKey(input.tenantId, input.idempotencyKey), requestHash);
+      const earlier = replayOf(await store.batches.findByIdempotencyKey(input.tenantId, input.idempotencyKey), requestHash);
       if (earlier) return earlier;
     }
     const resolved = deps.registry.resolve(input.model);
@@ -211,16 +177,11 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     if (!result.created) {
       // Another create with the same key won the race: this one's input copy is not needed.
       await blobs.deletePrefix(batchPrefix(batchId));
-      return replay(result.batch, requestHash) ?? result.batch;
+      return replayOf(result.batch, requestHash) ?? result.batch;
     }
     return batch;
   };
 }
 
-/** What makes two creates "the same request" for idempotency. */
-function hashOfRequest(input: SubmitBatchInput): string {
-  const { tenantId: _tenant, idempotencyKey: _key, ...request } = input;
-  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
-}
-
-const methodOf = (kind: BatchKind): string => (kind === 'generate' ? 'batchGenerateContent' : 'asyncBatchEmbedContent');
+/** The method a model must support to run a batch of this kind. */
+export const methodOf = (kind: BatchKind): string => (kind === 'generate' ? 'batchGenerateContent' : 'asyncBatchEmbedContent');

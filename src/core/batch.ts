@@ -16,6 +16,11 @@
  * Every terminal state keeps the results finished so far: CANCELLED and EXPIRED batches get a
  * results file too, with an error line for each request that did not run. A per-request
  * failure never fails the batch; FAILED means the batch as a whole could not run.
+ *
+ * A batch created through the OpenAI-compatible surface (`openai` set) is an ordinary batch of
+ * native lines; only its create (line errors end it FAILED at once, with no requests and no
+ * results) and its results differ: two files, the successes (`batch-<id>`) and the failures and
+ * unrun requests (`batch-<id>-errors`), in OpenAI's line format.
  */
 import type { RpcStatus } from './gemini-types.js';
 import type { TokenUsage } from './usage.js';
@@ -89,6 +94,30 @@ export interface BatchRecord {
    * nothing more and becomes this state in the transaction that records its results.
    */
   stopState?: StopState | undefined;
+  /** Set on batches created through the OpenAI-compatible surface; undefined on native ones. */
+  openai?: OpenAIBatchFields | undefined;
+}
+
+/** A line error of an OpenAI batch's input (OpenAI's `errors.data[]` item). */
+export interface OpenAIBatchError {
+  /** 1-based physical line of the input file; null for an error of the file as a whole. */
+  line: number | null;
+  code: string | null;
+  message: string;
+  param: string | null;
+}
+
+/** What the OpenAI surface keeps of a batch created through it. */
+export interface OpenAIBatchFields {
+  /** `/v1/chat/completions` or `/v1/embeddings`. */
+  endpoint: string;
+  /** As the client sent it, e.g. `24h`. */
+  completionWindow: string;
+  metadata: Record<string, string> | undefined;
+  /** The input file as the client named it (`files/abc` or `abc`). */
+  inputFileId: string;
+  /** Validation errors of a batch that ended FAILED at create (at most 100). */
+  errors: OpenAIBatchError[] | undefined;
 }
 
 /** A slice of a batch's input, claimed and run as a unit by one worker under a lease. */
@@ -110,3 +139,6 @@ export interface ShardRecord {
 export const BATCH_ID_LENGTH = 36;
 
 export const resultsFileId = (batchId: string): string => `batch-${batchId}`;
+
+/** An OpenAI batch's error file: its failed requests and those that never ran. */
+export const errorFileId = (batchId: string): string => `batch-${batchId}-errors`;

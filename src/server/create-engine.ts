@@ -1,13 +1,13 @@
 /**
  * The batch engine, wired in one place for `serve`, `worker` and the tests: this process's
- * worker pool with its heartbeat row, the directory of live workers, the batch submitter, and
- * the batch service (with the registry's pricing for cost estimates and the heartbeat rows for
- * "no worker is alive"). Clock, ids and sleep are injected; nothing here reads the settings
+ * worker pool with its heartbeat row, the directory of live workers, the batch submitters (native
+ * and OpenAI-compatible), and the batch service (with the registry's pricing for cost estimates
+ * and the heartbeat rows for "no worker is alive"). Clock, ids and sleep are injected; nothing here reads the settings
  * (configure-engine.ts maps them).
  */
 import { hostname } from 'node:os';
 import type { BackendRegistry } from '../backends/registry.js';
-import { createBatchService, createBatchSubmitter, type BatchService } from '../batches/index.js';
+import { createBatchService, createBatchSubmitter, createOpenAIBatchSubmitter, type BatchService } from '../batches/index.js';
 import { VERSION } from '../core/version.js';
 import type { WorkerRecord } from '../core/worker.js';
 import type { Clock } from '../lib/clock.js';
@@ -107,12 +107,14 @@ export function createEngine(deps: EngineDeps): Engine {
     store, clock, logger, owner: deps.workerId, sleep: deps.sleep, settings: settings.webhooks,
   });
   const directory = createWorkerDirectory({ store, clock, heartbeatIntervalMs: intervalMs });
-  const submit = createBatchSubmitter({
+  const submitDeps = {
     store, blobs, registry, clock, randomId: deps.randomId,
     shardSize: settings.shardSize, completionWindowMs: settings.completionWindowMs,
-  });
+  };
+  const submit = createBatchSubmitter(submitDeps);
+  const submitOpenAI = createOpenAIBatchSubmitter(submitDeps);
   const batches = createBatchService({
-    store, blobs, clock, logger, submit, notify: pool, sleep: deps.sleep,
+    store, blobs, clock, logger, submit, submitOpenAI, notify: pool, sleep: deps.sleep,
     pricingOf: (model) => registry.resolve(model)?.pricing,
     anyWorkerAlive: () => directory.anyAlive(),
     ...(deps.runsWorkers ? { workers: pool.status } : {}),

@@ -3,7 +3,7 @@
  * mapping to the domain records (camelCase). Both dialects read and write through these, so a
  * column is added in one place; only the SQL differs per dialect.
  */
-import type { BatchInputKind, BatchKind, BatchRecord, BatchState, ShardRecord, StopState } from '../core/batch.js';
+import type { BatchInputKind, BatchKind, BatchRecord, BatchState, OpenAIBatchFields, ShardRecord, StopState } from '../core/batch.js';
 import type { FileRecord, FileSource, FileState } from '../core/file.js';
 import type { RpcStatus } from '../core/gemini-types.js';
 import type { UploadSession } from '../core/upload-session.js';
@@ -135,6 +135,7 @@ export interface BatchRow {
   request_hash: string | null;
   usage: string | null;
   stop_state: string | null;
+  openai: string | null;
 }
 
 export function batchFromRow(row: BatchRow): BatchRecord {
@@ -165,7 +166,37 @@ export function batchFromRow(row: BatchRow): BatchRecord {
     requestHash: row.request_hash ?? undefined,
     usage: row.usage === null ? undefined : (JSON.parse(row.usage) as TokenUsage),
     ...(row.stop_state === null ? {} : { stopState: row.stop_state as StopState }),
+    ...(row.openai === null ? {} : { openai: openaiFromJson(row.openai) }),
   };
+}
+
+/** The `openai` column: JSON leaves out undefined fields, which the record spells out. */
+function openaiFromJson(text: string): OpenAIBatchFields {
+  const stored = JSON.parse(text) as OpenAIBatchFields;
+  return { ...stored, metadata: stored.metadata ?? undefined, errors: stored.errors ?? undefined };
+}
+
+/**
+ * A batch's insert columns in order (both dialects), with their values: JSON columns
+ * serialised, undefined as NULL. A new batch has no stop request and no usage yet.
+ */
+export const BATCH_INSERT_COLUMNS = [
+  'id', 'tenant_id', 'kind', 'model', 'display_name', 'state', 'priority', 'input_kind', 'input_file_id',
+  'input_blob_key', 'request_count', 'succeeded_count', 'failed_count', 'results_blob_key', 'output_file_id',
+  'webhook_config', 'error', 'create_time_ms', 'update_time_ms', 'start_time_ms', 'end_time_ms', 'deadline_ms',
+  'idempotency_key', 'request_hash', 'openai',
+] as const;
+
+const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+
+export function batchToParams(batch: BatchRecord): unknown[] {
+  return [
+    batch.id, batch.tenantId, batch.kind, batch.model, batch.displayName, batch.state, batch.priority, batch.inputKind,
+    batch.inputFileId ?? null, batch.inputBlobKey, batch.requestCount, batch.succeededCount, batch.failedCount,
+    batch.resultsBlobKey ?? null, batch.outputFileId ?? null, json(batch.webhookConfig), json(batch.error),
+    batch.createTimeMs, batch.updateTimeMs, batch.startTimeMs ?? null, batch.endTimeMs ?? null, batch.deadlineMs,
+    batch.idempotencyKey ?? null, batch.requestHash ?? null, json(batch.openai),
+  ];
 }
 
 /**

@@ -164,15 +164,15 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.equal(await store.shards.claim('w1', 5_000, 9_000), undefined, 'a stopped batch is not claimed');
         assert.deepEqual((await store.batches.listUnfinalized(10)).map((b) => b.id), ['b1']);
         const resultsFile = makeFile({ id: 'batch-b1', source: 'GENERATED', blobKey: 'r' });
-        assert.equal(await store.batches.recordResults('b1', 6_000, { resultsBlobKey: 'r', succeededCount: 1, failedCount: 3, endTimeMs: 6_000, error: { code: 1, message: 'x' } }, resultsFile), true);
-        assert.equal(await store.batches.recordResults('b1', 7_000, { resultsBlobKey: 'other' }, makeFile({ id: 'batch-b1', blobKey: 'other' })), false, 'only one finalizer wins');
+        assert.equal(await store.batches.recordResults('b1', 6_000, { resultsBlobKey: 'r', succeededCount: 1, failedCount: 3, endTimeMs: 6_000, error: { code: 1, message: 'x' } }, [resultsFile]), true);
+        assert.equal(await store.batches.recordResults('b1', 7_000, { resultsBlobKey: 'other' }, [makeFile({ id: 'batch-b1', blobKey: 'other' })]), false, 'only one finalizer wins');
         assert.equal((await store.files.get('t1', 'batch-b1'))?.blobKey, 'r');
         assert.deepEqual(await store.batches.listUnfinalized(10), []);
         const finished = await store.batches.getById('b1');
         assert.deepEqual([finished?.state, finished?.resultsBlobKey, finished?.succeededCount, finished?.failedCount, finished?.endTimeMs, finished?.error], ['BATCH_STATE_CANCELLED', 'r', 1, 3, 6_000, { code: 1, message: 'x' }]);
         assert.equal(await store.batches.requestStop('b1', 'BATCH_STATE_EXPIRED', 7_000), false, 'a finished batch takes no stop request');
         await store.batches.create(makeBatch({ id: 'b2', state: 'BATCH_STATE_RUNNING' }), makeShards('b2', 1));
-        assert.equal(await store.batches.recordResults('b2', 8_000, { resultsBlobKey: 'r2' }), true);
+        assert.equal(await store.batches.recordResults('b2', 8_000, { resultsBlobKey: 'r2' }, []), true);
         assert.equal((await store.batches.getById('b2'))?.state, 'BATCH_STATE_SUCCEEDED', 'a running batch succeeds');
       }));
 

@@ -12,7 +12,7 @@ import type { UploadSession } from '../core/upload-session.js';
 import type { DeliveryOutcome, DeliveryRecord, SigningKey, WebhookEvent, WebhookRecord } from '../core/webhook.js';
 import type { ShardLease, WorkerRecord } from '../core/worker.js';
 
-/** Keyset position in a list ordered newest first: the last item of the previous page. */
+/** Keyset position in a list: the last item of the previous page. */
 export interface ListCursor {
   createTimeMs: number;
   id: string;
@@ -21,13 +21,18 @@ export interface ListCursor {
 export interface ListOptions {
   limit: number;
   after?: ListCursor;
+  /**
+   * Oldest first (then by id ascending), `after` continuing past that item the other way.
+   * Honoured by `files.list` only (OpenAI's `GET /files?order=asc`); other lists ignore it.
+   */
+  ascending?: boolean;
 }
 
 export interface FileRepository {
   /** Inserts a new file; resolves false when the tenant already has a file with that id. */
   insert(file: FileRecord): Promise<boolean>;
   get(tenantId: string, id: string): Promise<FileRecord | undefined>;
-  /** Newest first, then by id; `after` continues after that item. */
+  /** Newest first, then by id (or, with `ascending`, oldest first); `after` continues after that item. */
   list(tenantId: string, options: ListOptions): Promise<FileRecord[]>;
   /** Removes the record and returns it (the caller deletes its blob), or undefined if absent. */
   delete(tenantId: string, id: string): Promise<FileRecord | undefined>;
@@ -72,6 +77,9 @@ export interface BatchRepository {
   /**
    * Inserts a batch with all its shards in one transaction. When the tenant already has a
    * batch with the same idempotency key, nothing is inserted and that batch is returned.
+   * A batch inserted already terminal (an OpenAI batch whose input failed validation:
+   * BATCH_STATE_FAILED, no shards, no results) gets its webhook event queued in the same
+   * transaction, as recordResults does; nothing ever claims, expires or finalizes it.
    */
   create(batch: BatchRecord, shards: readonly ShardRecord[]): Promise<{ created: boolean; batch: BatchRecord }>;
   findByIdempotencyKey(tenantId: string, key: string): Promise<BatchRecord | undefined>;
@@ -94,11 +102,12 @@ export interface BatchRepository {
    * Records a batch's results once, atomically: only while it has none yet (compare-and-set,
    * so of two finalizers racing exactly one wins), a RUNNING or PENDING batch becomes its
    * requested stop state, or SUCCEEDED when none was requested (a batch already terminal keeps
-   * its state), and the results file, if given, is stored in the same transaction (replacing
-   * one left by an attempt that crashed). This is the only way a batch becomes terminal, so a
-   * terminal state is never visible without its counts and output. Resolves whether this call won.
+   * its state), and the results files given (none, one, or an OpenAI batch's output and error
+   * files) are stored in the same transaction, each replacing a file of its id left by an
+   * attempt that crashed. This is the only way a running batch becomes terminal, so a terminal
+   * state is never visible without its counts and output. Resolves whether this call won.
    */
-  recordResults(id: string, nowMs: number, fields: BatchStateUpdate & { resultsBlobKey: string }, file?: FileRecord): Promise<boolean>;
+  recordResults(id: string, nowMs: number, fields: BatchStateUpdate & { resultsBlobKey: string }, files: readonly FileRecord[]): Promise<boolean>;
   /** Sums of shard counts for each batch id given. */
   progress(ids: readonly string[]): Promise<Map<string, BatchProgress>>;
   /**

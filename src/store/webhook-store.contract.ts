@@ -106,7 +106,7 @@ export function describeWebhookStoreContract(name: string, open: OpenStore): voi
         assert.deepEqual([raised?.displayName, raised?.priority, raised?.updateTimeMs], ['renamed', 5, 4_000], 'fields left undefined keep their value');
         assert.deepEqual(await store.batches.get('t1', 'new'), raised);
         assert.equal((await store.shards.claim('w1', 5_000, 9_000))?.batch.id, 'new', 'before the older batch of lower priority');
-        await store.batches.recordResults('old', 6_000, { resultsBlobKey: 'r' });
+        await store.batches.recordResults('old', 6_000, { resultsBlobKey: 'r' }, []);
         assert.equal((await store.batches.update('t1', 'old', { displayName: 'done' }, 7_000))?.displayName, 'done', 'a terminal batch too');
         assert.equal(await store.batches.update('t1', 'missing', { priority: 1 }, 7_000), undefined);
       }));
@@ -116,16 +116,16 @@ export function describeWebhookStoreContract(name: string, open: OpenStore): voi
         const webhookConfig = { uris: ['https://a.example/hook', 'https://b.example/hook'], userMetadata: { job: 7, tags: ['x'] } };
         await store.batches.create(makeBatch({ webhookConfig }), makeShards('b1', 1));
         assert.deepEqual(await store.webhookEvents.listPending(10), [], 'nothing while the batch runs');
-        assert.equal(await store.batches.recordResults('b1', 5_000, { resultsBlobKey: 'r', outputFileId: 'batch-b1', succeededCount: 2 }, resultsFile('b1')), true);
+        assert.equal(await store.batches.recordResults('b1', 5_000, { resultsBlobKey: 'r', outputFileId: 'batch-b1', succeededCount: 2 }, [resultsFile('b1')]), true);
         const expected = {
           id: 'batch-b1', tenantId: 't1', type: 'batch.succeeded', data: { id: 'batches/b1', output_file_uri: 'files/batch-b1' },
           userMetadata: webhookConfig.userMetadata, uris: webhookConfig.uris, createTimeMs: 5_000,
         };
         assert.deepEqual(await store.webhookEvents.listPending(10), [expected]);
-        assert.equal(await store.batches.recordResults('b1', 6_000, { resultsBlobKey: 'r2' }, resultsFile('b1')), false);
+        assert.equal(await store.batches.recordResults('b1', 6_000, { resultsBlobKey: 'r2' }, [resultsFile('b1')]), false);
         assert.deepEqual(await store.webhookEvents.listPending(10), [expected], 'a losing finalizer queues nothing more');
         await store.batches.create(makeBatch({ id: 'inline', inputKind: 'inline', inputFileId: undefined, createTimeMs: 2_000 }), makeShards('inline', 1));
-        await store.batches.recordResults('inline', 7_000, { resultsBlobKey: 'r3' });
+        await store.batches.recordResults('inline', 7_000, { resultsBlobKey: 'r3' }, []);
         const events = await store.webhookEvents.listPending(10);
         assert.deepEqual(events[1], { id: 'batch-inline', tenantId: 't1', type: 'batch.succeeded', data: { id: 'batches/inline' }, userMetadata: undefined, uris: undefined, createTimeMs: 7_000 });
         assert.deepEqual((await store.webhookEvents.listPending(1)).map((event) => event.id), ['batch-b1'], 'oldest first, limited');
@@ -137,8 +137,8 @@ export function describeWebhookStoreContract(name: string, open: OpenStore): voi
         await store.batches.create(makeBatch({ id: 'e' }), makeShards('e', 1));
         await store.batches.requestStop('c', 'BATCH_STATE_CANCELLED', 2_000);
         await store.batches.requestStop('e', 'BATCH_STATE_EXPIRED', 2_000);
-        await store.batches.recordResults('c', 3_000, { resultsBlobKey: 'rc', outputFileId: 'batch-c' }, resultsFile('c'));
-        await store.batches.recordResults('e', 4_000, { resultsBlobKey: 're' });
+        await store.batches.recordResults('c', 3_000, { resultsBlobKey: 'rc', outputFileId: 'batch-c' }, [resultsFile('c')]);
+        await store.batches.recordResults('e', 4_000, { resultsBlobKey: 're' }, []);
         const events = await store.webhookEvents.listPending(10);
         assert.deepEqual(events.map((event) => [event.id, event.type, event.data]), [
           ['batch-c', 'batch.cancelled', { id: 'batches/c', output_file_uri: 'files/batch-c' }],
@@ -152,7 +152,7 @@ export function describeWebhookStoreContract(name: string, open: OpenStore): voi
         const error = { code: 5, status: 'NOT_FOUND', message: 'models/gone is no longer served' };
         assert.equal(await store.batches.requestStop('f', 'BATCH_STATE_FAILED', 2_000, error), true);
         assert.deepEqual((await store.batches.get('t1', 'f'))?.error, error);
-        await store.batches.recordResults('f', 3_000, { resultsBlobKey: 'rf' });
+        await store.batches.recordResults('f', 3_000, { resultsBlobKey: 'rf' }, []);
         const batch = await store.batches.get('t1', 'f');
         assert.equal(batch?.state, 'BATCH_STATE_FAILED');
         const events = await store.webhookEvents.listPending(10);
@@ -164,7 +164,7 @@ export function describeWebhookStoreContract(name: string, open: OpenStore): voi
     test('webhookEvents.fanOut inserts the deliveries and removes the event, once', () =>
       withStore(open, async (store) => {
         await store.batches.create(makeBatch({ webhookConfig: { uris: ['https://a.example'] } }), makeShards('b1', 1));
-        await store.batches.recordResults('b1', 5_000, { resultsBlobKey: 'r' });
+        await store.batches.recordResults('b1', 5_000, { resultsBlobKey: 'r' }, []);
         const deliveries = [
           makeDelivery({ id: 'msg_a', webhookId: undefined, uri: 'https://a.example', userMetadata: { k: 'v' }, nextAttemptMs: 5_000 }),
           makeDelivery({ id: 'msg_b', nextAttemptMs: 5_000 }),

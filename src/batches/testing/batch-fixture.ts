@@ -17,6 +17,7 @@ import type { Store } from '../../store/store.js';
 import { errorLine, rpcStatus, successLine } from '../result-line.js';
 import { encodeOutputLine } from '../shard-log.js';
 import { createBatchSubmitter, type SubmitBatchInput } from '../submit-batch.js';
+import { createOpenAIBatchSubmitter, type SubmitOpenAIBatchInput } from '../submit-openai-batch.js';
 
 export const TENANT = 'tenant-1';
 export const MODEL = 'gemini-test';
@@ -31,10 +32,17 @@ export function manualClock(startMs = 1_700_000_000_000): ManualClock {
   return { now: () => nowMs, advance: (ms) => void (nowMs += ms) };
 }
 
+/** Model names matching `name` served by the simulated backend (names with `embed` embed, as the simulated models do). */
+const testRegistry = (name = '*') => createBackendRegistry([{ name, backend: createSimulatedBackend(), limits: { maxConcurrency: 1 } }]);
+
 /** The real submitter, serving every model name with the simulated backend. */
 export function testSubmitter(store: Store, blobs: BlobStore, clock: Clock, shardSize: number): (input: SubmitBatchInput) => Promise<BatchRecord> {
-  const registry = createBackendRegistry([{ name: '*', backend: createSimulatedBackend(), limits: { maxConcurrency: 1 } }]);
-  return createBatchSubmitter({ store, blobs, registry, clock, randomId, shardSize, completionWindowMs: 3_600_000 });
+  return createBatchSubmitter({ store, blobs, registry: testRegistry(), clock, randomId, shardSize, completionWindowMs: 3_600_000 });
+}
+
+/** The real OpenAI-compatible submitter, serving `gemini-*` with the simulated backend. */
+export function testOpenAISubmitter(store: Store, blobs: BlobStore, clock: Clock, shardSize: number): (input: SubmitOpenAIBatchInput) => Promise<BatchRecord> {
+  return createOpenAIBatchSubmitter({ store, blobs, registry: testRegistry('gemini-*'), clock, randomId, shardSize, completionWindowMs: 3_600_000 });
 }
 
 /** `count` inline generate requests, each carrying its position as `metadata.i`. */
@@ -84,3 +92,16 @@ export const identities = (lines: readonly string[]): unknown[] =>
     const parsed = JSON.parse(line) as { key?: string; metadata?: { i: number } };
     return parsed.key ?? parsed.metadata?.i;
   });
+
+/** One OpenAI batch input line for `/v1/chat/completions` (`overrides` replace top-level fields). */
+export function chatLine(customId: string, text = customId, overrides: Record<string, unknown> = {}, model = 'gemini-2.5-flash'): string {
+  return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content: text }] }, ...overrides });
+}
+
+/** The create input of an OpenAI batch on an uploaded file. */
+export function openAIBatchInput(fileId: string, overrides: Partial<SubmitOpenAIBatchInput> = {}): SubmitOpenAIBatchInput {
+  return {
+    tenantId: TENANT, fileId, inputFileId: `files/${fileId}`, endpoint: '/v1/chat/completions', completionWindow: '24h',
+    completionWindowMs: 86_400_000, metadata: undefined, ...overrides,
+  };
+}

@@ -1,14 +1,17 @@
-/** BatchRepository on PostgreSQL. */
+/**
+ * BatchRepository on PostgreSQL. A batch's webhook event is queued (the outbox) in the
+ * transaction that makes it terminal: recordResults, or create for a batch that is terminal from
+ * the start (an OpenAI batch whose input failed validation: FAILED, no shards, no results).
+ */
 import type { Pool } from 'pg';
-import type { BatchRecord } from '../../core/batch.js';
+import { isTerminal, type BatchRecord } from '../../core/batch.js';
 import { emptyUsage } from '../../core/usage.js';
 import { batchTerminalEvent } from '../../core/webhook.js';
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
 import { insertWebhookEvent } from './postgres-delivery-repository.js';
 import { insertFile } from './postgres-file-repository.js';
 import { isUniqueViolation, withTransaction, type Queryable } from './transaction.js';
-import { batchFromRow, batchUpdateValues, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
-
+import { batchFromRow, batchToParams, batchUpdateValues, BATCH_INSERT_COLUMNS, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
 /** `, column = $n` for each field given, numbering placeholders from `firstParam`. */
 function updateColumns(fields: BatchStateUpdate, firstParam: number): { sql: string; values: unknown[] } {
@@ -16,11 +19,8 @@ function updateColumns(fields: BatchStateUpdate, firstParam: number): { sql: str
   return { sql: columns.map((column, index) => `, ${column} = $${firstParam + index}`).join(''), values };
 }
 
-const INSERT_BATCH_SQL = `INSERT INTO batches (id, tenant_id, kind, model, display_name, state, priority,
-  input_kind, input_file_id, input_blob_key, request_count, succeeded_count, failed_count, results_blob_key,
-  output_file_id, webhook_config, error, create_time_ms, update_time_ms, start_time_ms, end_time_ms, deadline_ms,
-  idempotency_key, request_hash)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`;
+const INSERT_BATCH_SQL = `INSERT INTO batches (${BATCH_INSERT_COLUMNS.join(', ')})
+  VALUES (${BATCH_INSERT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})`;
 
 const SHARD_COLUMNS = 9;
 
@@ -37,15 +37,7 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
     create: async (batch, shards) => {
       try {
         await withTransaction(pool, async (client) => {
-          await client.query(INSERT_BATCH_SQL, [
-            batch.id, batch.tenantId, batch.kind, batch.model, batch.displayName, batch.state, batch.priority,
-            batch.inputKind, batch.inputFileId ?? null, batch.inputBlobKey, batch.requestCount, batch.succeededCount,
-            batch.failedCount, batch.resultsBlobKey ?? null, batch.outputFileId ?? null,
-            batch.webhookConfig === undefined ? null : JSON.stringify(batch.webhookConfig),
-            batch.error === undefined ? null : JSON.stringify(batch.error),
-            batch.createTimeMs, batch.updateTimeMs, batch.startTimeMs ?? null, batch.endTimeMs ?? null, batch.deadlineMs,
-            batch.idempotencyKey ?? null, batch.requestHash ?? null,
-          ]);
+          await client.query(INSERT_BATCH_SQL, batchToParams(batch));
           // Many shards per statement (PostgreSQL takes at most 65535 parameters per statement).
           const perStatement = Math.floor(60_000 / SHARD_COLUMNS);
           for (let start = 0; start < shards.length; start += perStatement) {
@@ -60,6 +52,9 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
             await client.query(`INSERT INTO shards (batch_id, shard_index, first_request, request_count,
               byte_start, byte_end, state, succeeded_count, failed_count) VALUES ${tuples.join(', ')}`, values);
           }
+          // A batch created terminal (an OpenAI batch whose input failed validation) queues its event here.
+          const event = isTerminal(batch.state) ? batchTerminalEvent(batch, batch.updateTimeMs) : undefined;
+          if (event) await insertWebhookEvent(client, event);
         });
         return { created: true, batch };
       } catch (error) {
@@ -96,7 +91,7 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
          WHERE id = $3 AND ${RUNNABLE_BATCH_SQL('batches')}`,
         [to, nowMs, id, error === undefined ? null : JSON.stringify(error)],
       )).rowCount === 1,
-    recordResults: async (id, nowMs, fields, file) =>
+    recordResults: async (id, nowMs, fields, files) =>
       withTransaction(pool, async (client) => {
         const columns = updateColumns(fields, 3);
         const batch = await getOne(
@@ -106,7 +101,7 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
           [nowMs, id, ...columns.values],
         );
         if (!batch) return false;
-        if (file) {
+        for (const file of files) {
           await client.query('DELETE FROM files WHERE tenant_id = $1 AND id = $2', [file.tenantId, file.id]);
           await insertFile(client, file);
         }

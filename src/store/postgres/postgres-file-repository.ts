@@ -1,4 +1,4 @@
-/** FileRepository on PostgreSQL. */
+/** FileRepository on PostgreSQL. Lists page by keyset, newest first or (`ascending`) oldest first. */
 import type { Pool } from 'pg';
 import type { FileRecord } from '../../core/file.js';
 import type { FileRepository, ListOptions } from '../store.js';
@@ -43,15 +43,16 @@ export function createPostgresFileRepository(pool: Pool): FileRepository {
       const { rows } = await pool.query<FileRow>('SELECT * FROM files WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
       return rows[0] && fileFromRow(rows[0]);
     },
-    list: async (tenantId, { limit, after }: ListOptions) => {
+    list: async (tenantId, { limit, after, ascending }: ListOptions) => {
+      const [order, beyond] = ascending ? ['create_time_ms, id', '>'] : ['create_time_ms DESC, id DESC', '<'];
       const { rows } = after
         ? await pool.query<FileRow>(
           `SELECT * FROM files WHERE tenant_id = $1
-             AND (create_time_ms < $2 OR (create_time_ms = $2 AND id < $3))
-           ORDER BY create_time_ms DESC, id DESC LIMIT $4`,
+             AND (create_time_ms ${beyond} $2 OR (create_time_ms = $2 AND id ${beyond} $3))
+           ORDER BY ${order} LIMIT $4`,
           [tenantId, after.createTimeMs, after.id, limit],
         )
-        : await pool.query<FileRow>('SELECT * FROM files WHERE tenant_id = $1 ORDER BY create_time_ms DESC, id DESC LIMIT $2', [tenantId, limit]);
+        : await pool.query<FileRow>(`SELECT * FROM files WHERE tenant_id = $1 ORDER BY ${order} LIMIT $2`, [tenantId, limit]);
       return rows.map(fileFromRow);
     },
     delete: async (tenantId, id) => {

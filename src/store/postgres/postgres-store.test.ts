@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import type { BatchRecord, ShardRecord } from '../../core/batch.js';
 import { postgresMigrations } from '../migrations/postgres/index.js';
+import { describeOpenAIBatchStoreContract } from '../openai-batch-store.contract.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
 import { makeDelivery } from '../testing/webhook-fixtures.js';
@@ -38,6 +39,7 @@ async function openIsolated(schema = newSchema()): Promise<Store> {
 
 describeStoreContract('PostgreSQL', () => openIsolated());
 describeWebhookStoreContract('PostgreSQL', () => openIsolated());
+describeOpenAIBatchStoreContract('PostgreSQL', () => openIsolated());
 
 test('PostgreSQL: concurrent opens of one new schema both migrate it', async () => {
   const schema = newSchema();

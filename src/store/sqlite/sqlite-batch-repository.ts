@@ -1,6 +1,10 @@
-/** BatchRepository on SQLite. */
+/**
+ * BatchRepository on SQLite. A batch's webhook event is queued (the outbox) in the transaction
+ * that makes it terminal: recordResults, or create for a batch that is terminal from the start
+ * (an OpenAI batch whose input failed validation: FAILED, no shards, no results).
+ */
 import type { Database } from 'better-sqlite3';
-import type { BatchRecord, ShardRecord } from '../../core/batch.js';
+import { isTerminal, type BatchRecord, type ShardRecord } from '../../core/batch.js';
 import type { FileRecord } from '../../core/file.js';
 import { emptyUsage } from '../../core/usage.js';
 import { batchTerminalEvent } from '../../core/webhook.js';
@@ -10,7 +14,7 @@ import { fileToParams } from '../row-mapping.js';
 import { webhookEventParams } from '../webhook-row-mapping.js';
 import { INSERT_EVENT_SQL } from './sqlite-delivery-repository.js';
 import { INSERT_FILE_SQL } from './sqlite-file-repository.js';
-import { batchFromRow, batchUpdateValues, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
+import { batchFromRow, batchToParams, batchUpdateValues, BATCH_INSERT_COLUMNS, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
 /** `, column = ?` for each field given. */
 function updateColumns(fields: BatchStateUpdate): { sql: string; values: unknown[] } {
@@ -19,13 +23,9 @@ function updateColumns(fields: BatchStateUpdate): { sql: string; values: unknown
 }
 
 export function createSqliteBatchRepository(db: Database): BatchRepository {
-  const insertBatch = db.prepare(`INSERT INTO batches (id, tenant_id, kind, model, display_name, state, priority,
-    input_kind, input_file_id, input_blob_key, request_count, succeeded_count, failed_count, results_blob_key,
-    output_file_id, webhook_config, error, create_time_ms, update_time_ms, start_time_ms, end_time_ms, deadline_ms,
-    idempotency_key, request_hash)
-    VALUES (@id, @tenantId, @kind, @model, @displayName, @state, @priority, @inputKind, @inputFileId, @inputBlobKey,
-    @requestCount, @succeededCount, @failedCount, @resultsBlobKey, @outputFileId, @webhookConfig, @error,
-    @createTimeMs, @updateTimeMs, @startTimeMs, @endTimeMs, @deadlineMs, @idempotencyKey, @requestHash)`);
+  const insertBatch = db.prepare(
+    `INSERT INTO batches (${BATCH_INSERT_COLUMNS.join(', ')}) VALUES (${BATCH_INSERT_COLUMNS.map(() => '?').join(', ')})`,
+  );
   const insertShard = db.prepare(`INSERT INTO shards (batch_id, shard_index, first_request, request_count,
     byte_start, byte_end, state, succeeded_count, failed_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const get = db.prepare<[string, string], BatchRow>('SELECT * FROM batches WHERE tenant_id = ? AND id = ?');
@@ -63,23 +63,16 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
      ORDER BY deadline_ms LIMIT ?`,
   );
 
+  const insertEvent = db.prepare(INSERT_EVENT_SQL);
   const create = db.transaction((batch: BatchRecord, shards: readonly ShardRecord[]) => {
-    insertBatch.run({
-      ...batch,
-      inputFileId: batch.inputFileId ?? null,
-      resultsBlobKey: batch.resultsBlobKey ?? null,
-      outputFileId: batch.outputFileId ?? null,
-      webhookConfig: batch.webhookConfig === undefined ? null : JSON.stringify(batch.webhookConfig),
-      error: batch.error === undefined ? null : JSON.stringify(batch.error),
-      startTimeMs: batch.startTimeMs ?? null,
-      endTimeMs: batch.endTimeMs ?? null,
-      idempotencyKey: batch.idempotencyKey ?? null,
-      requestHash: batch.requestHash ?? null,
-    });
+    insertBatch.run(...batchToParams(batch));
     for (const shard of shards) {
       insertShard.run(shard.batchId, shard.index, shard.firstRequest, shard.requestCount, shard.byteStart,
         shard.byteEnd, shard.state, shard.succeededCount, shard.failedCount);
     }
+    // A batch created terminal (an OpenAI batch whose input failed validation) queues its event here.
+    const event = isTerminal(batch.state) ? batchTerminalEvent(batch, batch.updateTimeMs) : undefined;
+    if (event) insertEvent.run(...webhookEventParams(event));
   });
   const requestStop = db.prepare(
     `UPDATE batches SET stop_state = ?, error = COALESCE(?, error), update_time_ms = ?
@@ -87,15 +80,14 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
   );
   const deleteFile = db.prepare('DELETE FROM files WHERE tenant_id = ? AND id = ?');
   const insertFile = db.prepare(INSERT_FILE_SQL);
-  const insertEvent = db.prepare(INSERT_EVENT_SQL);
-  const recordResults = db.transaction((id: string, nowMs: number, fields: BatchStateUpdate, file: FileRecord | undefined) => {
+  const recordResults = db.transaction((id: string, nowMs: number, fields: BatchStateUpdate, files: readonly FileRecord[]) => {
     const columns = updateColumns(fields);
     const row = db.prepare<unknown[], BatchRow>(
       `UPDATE batches SET update_time_ms = ?${columns.sql}, state = ${FINAL_STATE_SQL}
        WHERE id = ? AND results_blob_key IS NULL RETURNING *`,
     ).get(nowMs, ...columns.values, id);
     if (!row) return false;
-    if (file) {
+    for (const file of files) {
       deleteFile.run(file.tenantId, file.id);
       insertFile.run(...fileToParams(file));
     }
@@ -145,7 +137,7 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
     },
     requestStop: async (id, to, nowMs, error) =>
       requestStop.run(to, error === undefined ? null : JSON.stringify(error), nowMs, id).changes === 1,
-    recordResults: async (id, nowMs, fields, file) => recordResults.immediate(id, nowMs, fields, file),
+    recordResults: async (id, nowMs, fields, files) => recordResults.immediate(id, nowMs, fields, files),
     progress: async (ids) => {
       const result = new Map<string, BatchProgress>();
       if (ids.length === 0) return result;

@@ -1,4 +1,7 @@
-/** FileRepository on SQLite. Rows are snake_case; they become camelCase records only here. */
+/**
+ * FileRepository on SQLite. Rows are snake_case; they become camelCase records only here. Lists
+ * page by keyset, newest first or (`ascending`) oldest first, on the same index.
+ */
 import type { Database } from 'better-sqlite3';
 import type { FileRepository, ListOptions } from '../store.js';
 import type { FileRecord } from '../../core/file.js';
@@ -19,6 +22,14 @@ export function createSqliteFileRepository(db: Database): FileRepository {
        AND (create_time_ms < ? OR (create_time_ms = ? AND id < ?))
      ORDER BY create_time_ms DESC, id DESC LIMIT ?`,
   );
+  const listFirstAscending = db.prepare<[string, number], FileRow>(
+    'SELECT * FROM files WHERE tenant_id = ? ORDER BY create_time_ms, id LIMIT ?',
+  );
+  const listAfterAscending = db.prepare<[string, number, number, string, number], FileRow>(
+    `SELECT * FROM files WHERE tenant_id = ?
+       AND (create_time_ms > ? OR (create_time_ms = ? AND id > ?))
+     ORDER BY create_time_ms, id LIMIT ?`,
+  );
   const remove = db.prepare<[string, string], FileRow>('DELETE FROM files WHERE tenant_id = ? AND id = ? RETURNING *');
   const expired = db.prepare<[number, number], FileRow>(
     'SELECT * FROM files WHERE expiration_time_ms <= ? ORDER BY expiration_time_ms LIMIT ?',
@@ -35,10 +46,9 @@ export function createSqliteFileRepository(db: Database): FileRepository {
       const row = get.get(tenantId, id);
       return row && fileFromRow(row);
     },
-    list: async (tenantId, { limit, after }: ListOptions) => {
-      const rows = after
-        ? listAfter.all(tenantId, after.createTimeMs, after.createTimeMs, after.id, limit)
-        : listFirst.all(tenantId, limit);
+    list: async (tenantId, { limit, after, ascending }: ListOptions) => {
+      const [first, next] = ascending ? [listFirstAscending, listAfterAscending] : [listFirst, listAfter];
+      const rows = after ? next.all(tenantId, after.createTimeMs, after.createTimeMs, after.id, limit) : first.all(tenantId, limit);
       return rows.map(fileFromRow);
     },
     delete: async (tenantId, id) => {

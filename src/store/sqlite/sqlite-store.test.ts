@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeOpenAIBatchStoreContract } from '../openai-batch-store.contract.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
 import { describeWebhookStoreContract } from '../webhook-store.contract.js';
@@ -31,3 +32,4 @@ async function openInTempDir(): Promise<Store> {
 
 describeStoreContract('SQLite (file in a temp dir)', openInTempDir);
 describeWebhookStoreContract('SQLite (file in a temp dir)', openInTempDir);
+describeOpenAIBatchStoreContract('SQLite (file in a temp dir)', openInTempDir);

@@ -28,7 +28,7 @@ export async function finishBatch(store: Store, clock: Clock, id: string, tenant
   await store.batches.create(batch, [{
     batchId: id, index: 0, firstRequest: 0, requestCount: 1, byteStart: 0, byteEnd: 10, state: 'pending', succeededCount: 0, failedCount: 0,
   }]);
-  if (!(await store.batches.recordResults(id, now, { resultsBlobKey: `batches/${id}/results.jsonl`, succeededCount: 1 }))) {
+  if (!(await store.batches.recordResults(id, now, { resultsBlobKey: `batches/${id}/results.jsonl`, succeededCount: 1 }, []))) {
     throw new Error(`batch ${id} already had results`);
   }
 }

@@ -4,6 +4,7 @@ import { sql as initial } from './0001-initial.js';
 import { sql as workers } from './0002-workers.js';
 import { sql as stopState } from './0003-stop-state.js';
 import { sql as webhooks } from './0004-webhooks.js';
+import { sql as openaiBatches } from './0005-openai-batches.js';
 
 export type { Migration };
 
@@ -12,4 +13,5 @@ export const postgresMigrations: readonly Migration[] = [
   { version: 2, name: 'workers', sql: workers },
   { version: 3, name: 'stop-state', sql: stopState },
   { version: 4, name: 'webhooks', sql: webhooks },
+  { version: 5, name: 'openai-batches', sql: openaiBatches },
 ];

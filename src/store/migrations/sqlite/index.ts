@@ -7,6 +7,7 @@ import { sql as usage } from './0005-usage.js';
 import { sql as workers } from './0006-workers.js';
 import { sql as stopState } from './0007-stop-state.js';
 import { sql as webhooks } from './0008-webhooks.js';
+import { sql as openaiBatches } from './0009-openai-batches.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 6, name: 'workers', sql: workers },
   { version: 7, name: 'stop-state', sql: stopState },
   { version: 8, name: 'webhooks', sql: webhooks },
+  { version: 9, name: 'openai-batches', sql: openaiBatches },
 ];
