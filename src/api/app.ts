@@ -3,6 +3,11 @@
  * log line per request. Routes come from the route modules; nothing here knows about files or
  * batches.
  *
+ * Routes of the OpenAI-compatible surface (`surface: 'openai'`, see router.ts) authenticate with
+ * `Authorization: Bearer <key>` (Gemini keys accepted too) and answer every error, their own
+ * 404/405 and auth failures included, in OpenAI's shape (`toOpenAIError`); so do unknown paths
+ * under `/v1beta/openai/` (and under `/v1/` for a Bearer-only request).
+ *
  * Nothing in the listener may throw past the error handler: the request target is parsed
  * inside it (a target that is not a URL, or longer than MAX_URL_BYTES, is a 400 / 414), and a
  * failure while writing the error answer only ends that connection. The node:http server
@@ -14,11 +19,12 @@ import { randomUUID } from 'node:crypto';
 import { AppError, invalidArgument, notFound } from '../core/errors.js';
 import type { KeyRing } from '../auth/key-ring.js';
 import type { Logger } from '../lib/logger.js';
-import { authenticate } from './auth.js';
+import { toOpenAIError } from '../openai-compat/index.js';
+import { authenticate, authenticateOpenAI, isOpenAIRequest } from './auth.js';
 import { writeError } from './error-response.js';
 import { discardRestOfBody, type RouteContext } from './http.js';
 import { publicBaseOf } from './public-base.js';
-import { CONTROL_CHARACTER, matchRoute, shorten, type Route } from './router.js';
+import { CONTROL_CHARACTER, matchRoute, shorten, surfaceOfPath, type Route, type Surface } from './router.js';
 
 export interface AppDeps {
   routes: readonly Route[];
@@ -41,6 +47,7 @@ export function createApp(deps: AppDeps): RequestListener {
     let tenantId: string | undefined;
     let errorStatus: string | undefined;
     let path: string | undefined;
+    let surface: Surface;
     // Last resort: an 'error' event nobody listens for would be an uncaught exception.
     request.on('error', (error) => deps.logger.debug('request stream error', { requestId, error }));
     response.on('error', (error) => deps.logger.debug('response stream error', { requestId, error }));
@@ -61,15 +68,24 @@ export function createApp(deps: AppDeps): RequestListener {
     const handle = async (): Promise<void> => {
       const url = parseTarget(request, prefix);
       path = url.pathname;
-      const match = matchRoute(deps.routes, request.method ?? 'GET', url.pathname);
-      if (match.kind === 'not-found') throw notFound(`Method not found: ${request.method} ${shorten(url.pathname)}`);
+      const openAIRequest = isOpenAIRequest(request, url);
+      // Decided before matching, so that a bad path parameter on an OpenAI path answers in its shape.
+      surface = surfaceOfPath(url.pathname, { openAIRequest });
+      const match = matchRoute(deps.routes, request.method ?? 'GET', url.pathname, { openAIRequest });
+      surface = match.kind === 'found' ? match.route.surface : match.surface;
+      if (match.kind === 'not-found') {
+        // OpenAI's words for an unknown path; Gemini's otherwise.
+        throw notFound(surface === 'openai' ? `Invalid URL (${request.method} ${shorten(url.pathname)})` : `Method not found: ${request.method} ${shorten(url.pathname)}`);
+      }
       if (match.kind === 'method-not-allowed') {
         throw new AppError('INVALID_ARGUMENT', `Method ${request.method} is not allowed on ${shorten(url.pathname)}.`, {
           httpStatus: 405,
           headers: { allow: [...new Set(match.allowed)].join(', ') },
         });
       }
-      if (!match.route.isPublic) tenantId = authenticate(request, url, deps.keys);
+      if (!match.route.isPublic) {
+        tenantId = surface === 'openai' ? authenticateOpenAI(request, url, deps.keys) : authenticate(request, url, deps.keys);
+      }
       const context: RouteContext = {
         request, response, url, params: match.params, tenantId: tenantId ?? '',
         publicBase: publicBaseOf(request, deps.publicUrl),
@@ -79,7 +95,7 @@ export function createApp(deps: AppDeps): RequestListener {
 
     handle().catch((error: unknown) => {
       try {
-        errorStatus = writeError(response, error, deps.logger).status;
+        errorStatus = writeError(response, error, deps.logger, surface === 'openai' ? toOpenAIError : undefined).status;
       } catch (writeFailure) {
         deps.logger.error('writing an error response failed', { requestId, error: writeFailure });
         response.destroy();

@@ -3,7 +3,8 @@
  * `content-type: application/json` (the SDKs parse the body only with that type). Unknown
  * errors are logged and answered as INTERNAL without leaking their message, except those that
  * say they are transient (S3 unreachable): UNAVAILABLE, like a store that is down (503, retry
- * later), logged as a warning.
+ * later), logged as a warning. The OpenAI-compatible surface renders the same AppErrors in its
+ * own shape through a renderer (`toOpenAIError` of src/openai-compat, chosen in app.ts).
  */
 import type { ServerResponse } from 'node:http';
 import { AppError, isTransientFailure } from '../core/errors.js';
@@ -24,8 +25,6 @@ export function toResponseError(error: unknown): AppError {
   return new AppError('INTERNAL', 'Internal error encountered.', { cause: error });
 }
 
-
-
 export function errorBody(error: AppError): ErrorBody {
   const details = error.errorInfo
     ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', domain: 'googleapis.com', ...error.errorInfo }]
@@ -35,8 +34,13 @@ export function errorBody(error: AppError): ErrorBody {
   };
 }
 
+/** An AppError as an HTTP status and a JSON body: Gemini's by default. */
+export type ErrorRenderer = (error: AppError) => { httpStatus: number; body: unknown };
+
+export const geminiErrorRenderer: ErrorRenderer = (error) => ({ httpStatus: error.httpStatus, body: errorBody(error) });
+
 /** Writes the error response (or ends the connection if headers already went out). */
-export function writeError(response: ServerResponse, error: unknown, logger: Logger): AppError {
+export function writeError(response: ServerResponse, error: unknown, logger: Logger, render: ErrorRenderer = geminiErrorRenderer): AppError {
   const appError = toResponseError(error);
   if (appError.status === 'INTERNAL') logger.error('request failed', { error: appError.cause ?? appError });
   // A dependency that is down (the database restarting): worth a line, not an alarm per request.
@@ -45,8 +49,9 @@ export function writeError(response: ServerResponse, error: unknown, logger: Log
     response.destroy();
     return appError;
   }
-  const body = JSON.stringify(errorBody(appError));
-  response.writeHead(appError.httpStatus, {
+  const rendered = render(appError);
+  const body = JSON.stringify(rendered.body);
+  response.writeHead(rendered.httpStatus, {
     ...appError.headers,
     'content-type': 'application/json; charset=UTF-8',
     'content-length': Buffer.byteLength(body),

@@ -6,6 +6,12 @@
  *
  * Path parameters are percent-decoded here; a bad escape (`%E0%A4%A`) or a control character
  * once decoded (`%00`) is the client's mistake: 400 naming the parameter, never a URIError.
+ *
+ * Two surfaces share the server: the native Gemini API and the OpenAI-compatible one (routes
+ * with `surface: 'openai'`, under `/v1beta/openai/` and `/v1/`). OpenAI routes are tried first.
+ * On the `/v1/` root a path both surfaces serve (files, batches, models…) is OpenAI's only for
+ * a request that looks like one (`Authorization: Bearer`, and neither `x-goog-api-key` nor
+ * `?key=`); paths only OpenAI's API has are OpenAI's whatever the credentials.
  */
 import { invalidArgument } from '../core/errors.js';
 import type { RouteContext } from './http.js';
@@ -19,18 +25,45 @@ export interface Route {
   handler: Handler;
   /** Health checks and upload chunks (authorised by their upload id) need no API key. */
   isPublic?: boolean;
+  /** OpenAI's wire format: Bearer keys, OpenAI-shaped errors (see app.ts). Native routes leave it unset. */
+  surface?: 'openai';
 }
+
+export type Surface = 'openai' | undefined;
 
 export type RouteMatch =
   | { kind: 'found'; route: Route; params: Record<string, string> }
-  | { kind: 'method-not-allowed'; allowed: string[] }
-  | { kind: 'not-found' };
+  | { kind: 'method-not-allowed'; allowed: string[]; surface?: 'openai' }
+  | { kind: 'not-found'; surface?: 'openai' };
 
-export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch {
+export interface MatchOptions {
+  /** The request carries `Authorization: Bearer` and no Gemini key (`x-goog-api-key`, `?key=`). */
+  openAIRequest?: boolean;
+}
+
+/** The OpenAI surface's roots: Google's `/v1beta/openai/` and the plain OpenAI `/v1/`. */
+const OPENAI_ROOT = /^\/v1beta\/openai(?:\/|$)/;
+const V1_ROOT = /^\/v1(?:\/|$)/;
+
+/** The surface whose error shape a path answers in when no route decides it. */
+export function surfaceOfPath(path: string, options: MatchOptions = {}): Surface {
+  return OPENAI_ROOT.test(path) || (options.openAIRequest === true && V1_ROOT.test(path)) ? 'openai' : undefined;
+}
+
+export function matchRoute(routes: readonly Route[], method: string, path: string, options: MatchOptions = {}): RouteMatch {
+  const openAI = routes.filter((route) => route.surface === 'openai');
+  const native = routes.filter((route) => route.surface !== 'openai');
+  // A path both surfaces serve on the /v1/ root is OpenAI's only for an OpenAI-looking request.
+  const yieldsToNative = V1_ROOT.test(path) && !options.openAIRequest && native.some((route) => route.pattern.test(path));
+  const candidates = yieldsToNative ? native : [...openAI, ...native];
   const allowed: string[] = [];
-  for (const route of routes) {
+  let surface: Surface;
+  let matchedPath = false;
+  for (const route of candidates) {
     const match = route.pattern.exec(path);
     if (!match) continue;
+    if (!matchedPath) surface = route.surface;
+    matchedPath = true;
     if (!route.methods.includes(method)) {
       allowed.push(...route.methods);
       continue;
@@ -39,7 +72,9 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
     for (const [name, value] of Object.entries(match.groups ?? {})) params[name] = decodeParam(name, value);
     return { kind: 'found', route, params };
   }
-  return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
+  if (allowed.length > 0) return { kind: 'method-not-allowed', allowed, ...(surface ? { surface } : {}) };
+  const fallback = surfaceOfPath(path, options);
+  return { kind: 'not-found', ...(fallback ? { surface: fallback } : {}) };
 }
 
 /** C0 controls and DEL: never part of a name, and PostgreSQL refuses NUL in text. */

@@ -1,6 +1,7 @@
 /**
  * The composition root of `batchmode serve`: opens the storage (open-storage.ts), creates the
- * batch engine (configure-engine.ts), wires the file services and routes, starts the HTTP server
+ * batch engine (configure-engine.ts), wires the file services and routes (the native Gemini API's
+ * and the OpenAI-compatible surface's, on the same services), starts the HTTP server
  * and, unless `--workers=false`, this process's batch workers.
  */
 import type { Server } from 'node:http';
@@ -11,6 +12,9 @@ import { filesRoutes } from '../api/files-routes.js';
 import { healthRoutes } from '../api/health-routes.js';
 import { createHttpServer } from '../api/http-server.js';
 import { modelsRoutes } from '../api/models-routes.js';
+import { openAIBatchesRoutes } from '../api/openai/batches-routes.js';
+import { openAIFilesRoutes } from '../api/openai/files-routes.js';
+import { openAIInteractiveRoutes } from '../api/openai/interactive-routes.js';
 import { uploadRoutes } from '../api/upload-routes.js';
 import { webhooksRoutes } from '../api/webhooks-routes.js';
 import { workersRoutes } from '../api/workers-routes.js';
@@ -83,7 +87,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     store, clock: systemClock, randomId, destinationPolicy: config.webhookDestinations,
     retryWindowMs: config.webhookRetryHours * HOUR_MS,
   });
+  const models = createInteractiveService(registry, (tenantId) => createFileResolver(store, blobs, tenantId, () => systemClock.now()));
   const routes = [
+    // The OpenAI-compatible surface (/v1beta/openai/ and /v1/) on the same services; see api/router.ts.
+    ...openAIFilesRoutes({ files, uploads, fileRecords: store.files, clock: systemClock }),
+    ...openAIBatchesRoutes({ batches, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
+    ...openAIInteractiveRoutes({ models, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...healthRoutes({ ping: () => store.ping() }),
     ...uploadRoutes({ uploads, keys, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...filesRoutes({ files, uploads, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
@@ -93,10 +102,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }),
     ...webhooksRoutes({ webhooks }),
     ...workersRoutes({ directory }),
-    ...modelsRoutes({
-      models: createInteractiveService(registry, (tenantId) => createFileResolver(store, blobs, tenantId, () => systemClock.now())),
-      maxJsonBodyBytes: MAX_JSON_BODY_BYTES,
-    }),
+    ...modelsRoutes({ models, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
   ];
   // Limits, timeouts and answers to unparseable requests: api/http-server.ts.
   const server = createHttpServer(createApp({ routes, keys, logger, publicUrl: config.publicUrl }), logger);
