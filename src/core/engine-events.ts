@@ -125,9 +125,9 @@ export const NO_EVENTS: EngineEvents = createEventFanOut([]);
 export function createEventFanOut(listeners: readonly EngineEventListener[], onListenerError: (error: unknown) => void = () => undefined): EngineEvents {
   const events = {} as Record<keyof EngineEvents, (event: never) => void>;
   for (const name of EVENT_NAMES) {
-    const handlers = listeners.flatMap((listener) => {
+    const handlers = listeners.flatMap((listener): ((event: never) => void)[] => {
       const handler = listener[name];
-      return handler ? [handler.bind(listener) as (event: never) => void] : [];
+      return handler ? [handler.bind(listener)] : [];
     });
     events[name] = (event: never) => {
       for (const handler of handlers) {
@@ -139,5 +139,5 @@ export function createEventFanOut(listeners: readonly EngineEventListener[], onL
       }
     };
   }
-  return events as unknown as EngineEvents;
+  return events;
 }
