@@ -1,7 +1,8 @@
 /**
  * Uploads stream: the server's peak RSS stays flat however big the file. The test pushes a
- * large file through the resumable protocol in 8 MiB chunks (as the SDKs do) and through one
- * single-request upload, then reads the server process's VmHWM. Size: BATCHMODE_TEST_UPLOAD_MIB
+ * large file through the resumable protocol in 8 MiB chunks (as the SDKs do), through one
+ * single-request upload and through the OpenAI surface's multipart `POST /v1/files`, then reads
+ * the server process's VmHWM. Size: BATCHMODE_TEST_UPLOAD_MIB
  * (default 512; `BATCHMODE_TEST_UPLOAD_MIB=2048` gives the 2 GB figure in the README).
  */
 import assert from 'node:assert/strict';
@@ -76,6 +77,40 @@ describe('upload memory', () => {
     assert.equal((JSON.parse(reply) as { file: { sizeBytes: string } }).file.sizeBytes, String(totalBytes));
     const peak = server.peakRssBytes();
     context.diagnostic(`single-request upload of ${totalBytes / MIB} MiB: server peak RSS ${(peak / MIB).toFixed(1)} MiB`);
+    assert.ok(peak < RSS_LIMIT_BYTES, `peak RSS ${peak} bytes`);
+  });
+
+  test(`a ${totalBytes / MIB} MiB multipart upload on the OpenAI surface keeps the server's RSS flat`, { timeout: 600_000 }, async (context) => {
+    const boundary = 'batchmode-memory-boundary';
+    const head = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="purpose"\r\n\r\nbatch\r\n`
+      + `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.jsonl"\r\ncontent-type: application/jsonl\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const upload = request(`${server.url}/v1/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + totalBytes + tail.length) },
+      }, (response) => {
+        let text = '';
+        response.on('data', (data: Buffer) => (text += data.toString()));
+        response.on('end', () => resolve(text));
+      });
+      upload.on('error', reject);
+      upload.write(head);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < totalBytes) {
+          sent += block.length;
+          if (!upload.write(block)) return void upload.once('drain', pump);
+        }
+        upload.end(tail);
+      };
+      pump();
+    });
+    assert.equal((JSON.parse(reply) as { bytes: number }).bytes, totalBytes, reply.slice(0, 300));
+    const peak = server.peakRssBytes();
+    context.diagnostic(`OpenAI multipart upload of ${totalBytes / MIB} MiB: server peak RSS ${(peak / MIB).toFixed(1)} MiB`);
     assert.ok(peak < RSS_LIMIT_BYTES, `peak RSS ${peak} bytes`);
   });
 });
