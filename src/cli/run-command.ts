@@ -14,7 +14,6 @@ import { createApiClient } from '../client/api-client.js';
 import type { InputFormat } from '../client/batch-input.js';
 import { loadConfig } from '../config/settings.js';
 import { createLogger } from '../lib/logger.js';
-import { startServer } from '../server/start-api.js';
 import { runClientAction } from './client-command.js';
 import { submitBatch } from './submit-flow.js';
 
@@ -54,6 +53,8 @@ export function registerRunCommand(program: Command): void {
           ...(flags.concurrency ? { workerConcurrency: flags.concurrency } : {}),
           logLevel: 'warn', shutdownGraceSeconds: '2',
         });
+        // Imported when used: commands that do not start a server do not load one.
+        const { startServer } = await import('../server/start-api.js');
         const server = await startServer(config, createLogger({ level: 'warn' }));
         try {
           const client = createApiClient({ baseUrl: server.url, apiKey });

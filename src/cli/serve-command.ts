@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/settings.js';
 import { createLogger } from '../lib/logger.js';
-import { startServer } from '../server/start-api.js';
 import { registerSettingsCommand, type Env, type ServerCommandRun } from './setting-options.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
 /** Starts the server, prints its banner and stops it on SIGTERM / SIGINT. */
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
+  // Imported when used: `batchmode --version` and the client commands do not load the server.
+  const { startServer } = await import('../server/start-api.js');
   const server = await startServer(config, logger);
   const out = process.stdout;
   out.write(`batchmode listening on ${server.url}\n`);

@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/settings.js';
 import { createLogger } from '../lib/logger.js';
-import { startWorker } from '../server/start-worker.js';
 import { registerSettingsCommand, type Env, type ServerCommandRun } from './setting-options.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
 /** Starts the workers, prints their banner and stops them on SIGTERM / SIGINT. */
 async function work(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
+  const { startWorker } = await import('../server/start-worker.js');
   const worker = await startWorker(config, logger);
   const out = process.stdout;
   out.write(`batchmode worker ${worker.id} running\n`);
