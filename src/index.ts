@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type ConfigFlags, type SettingName } from './config/settings.js';
+import { awsEnvironment, loadConfig, type ConfigFlags, type SettingName } from './config/settings.js';
 import { VERSION } from './core/version.js';
 import { createLogger, type LogLevel } from './lib/logger.js';
 import { startServer as startApi } from './server/start-api.js';
@@ -66,13 +66,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Bat
     ...(options.apiKeys === undefined ? {} : { apiKeys: options.apiKeys.join(',') }),
     logLevel: options.logLevel ?? 'warn',
   });
-  const awsEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('AWS_')));
   const removeTemporary = (): void => {
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
   };
   let server;
   try {
-    const config = loadConfig(flags, awsEnv);
+    const config = loadConfig(flags, awsEnvironment());
     server = await startApi(config, createLogger({ level: config.logLevel }));
   } catch (error) {
     removeTemporary();

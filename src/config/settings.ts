@@ -200,6 +200,11 @@ export function loadConfig(
   return Object.freeze(values) as Config;
 }
 
+/** Only the AWS_* variables (the S3 client's endpoint, region and credentials) of `env`, for callers that take nothing else from the environment. */
+export function awsEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('AWS_') && entry[1] !== undefined));
+}
+
 /** A configuration problem (one class for settings and the config file); see config-error.ts. */
 export { ConfigError };
 

@@ -3,7 +3,7 @@
  * (src/index.ts) with its defaults (free port, temporary data directory, generated key), the
  * official SDKs pointed at it, and `close()` leaving nothing behind; settings passed through.
  */
-import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI, JobState } from '@google/genai';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
@@ -19,7 +19,7 @@ test('startServer() runs a batch for @google/genai and the openai SDK, and close
     assert.ok(existsSync(server.dataDir));
     const ai = new GoogleGenAI({ apiKey: server.apiKey, httpOptions: { baseUrl: server.url } });
     const job = await ai.batches.create({ model: 'gemini-2.5-flash', src: [{ contents: [{ parts: [{ text: 'Hello from a test suite' }] }] }] });
-    const done = await pollUntil(() => ai.batches.get({ name: job.name ?? '' }), (batch) => batch.state === 'JOB_STATE_SUCCEEDED', 30_000);
+    const done = await pollUntil(() => ai.batches.get({ name: job.name ?? '' }), (batch) => batch.state === JobState.JOB_STATE_SUCCEEDED, 30_000);
     assert.equal(done.dest?.inlinedResponses?.length, 1);
     const openai = new OpenAI({ apiKey: server.apiKey, baseURL: `${server.url}/v1beta/openai`, maxRetries: 0 });
     const chat = await openai.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }] });
@@ -37,7 +37,7 @@ test('startServer() takes keys and any setting by name; a bad setting is refused
     const ai = new GoogleGenAI({ apiKey: 'suite-key-b', httpOptions: { baseUrl: server.url } });
     await assert.rejects(ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'poison' }), /INVALID_ARGUMENT|400/);
     const job = await ai.batches.create({ model: 'gemini-2.5-flash', src: [{ contents: [{ parts: [{ text: 'queued' }] }] }] });
-    assert.equal((await ai.batches.get({ name: job.name ?? '' })).state, 'JOB_STATE_PENDING', 'workers: false runs no batch');
+    assert.equal((await ai.batches.get({ name: job.name ?? '' })).state, JobState.JOB_STATE_PENDING, 'workers: false runs no batch');
   } finally {
     await server.close();
   }
