@@ -8,6 +8,13 @@
  * 404/405 and auth failures included, in OpenAI's shape (`toOpenAIError`); so do unknown paths
  * under `/v1beta/openai/` (and under `/v1/` for a Bearer-only request).
  *
+ * Every request is named by a request id (the client's `X-Request-Id` when it is a sane token,
+ * else a new UUID) and, when the client sent a valid W3C `traceparent`, its trace id
+ * (request-trace.ts); both are echoed on the answer and carried by every log line about the
+ * request, error lines included. The request line is at info, health probes' at debug. When
+ * the answer closes, one `httpRequest` event goes to `events` with the matched route's template
+ * (route-template.ts; `unmatched` when no route matched) for the metrics.
+ *
  * Nothing in the listener may throw past the error handler: the request target is parsed
  * inside it (a target that is not a URL, or longer than MAX_URL_BYTES, is a 400 / 414), and a
  * failure while writing the error answer only ends that connection. The node:http server
@@ -15,7 +22,7 @@
  * http-server.ts.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import type { EngineEvents } from '../core/engine-events.js';
 import { AppError, invalidArgument, notFound } from '../core/errors.js';
 import type { KeyRing } from '../auth/key-ring.js';
 import type { Logger } from '../lib/logger.js';
@@ -24,6 +31,8 @@ import { authenticate, authenticateOpenAI, isOpenAIRequest } from './auth.js';
 import { writeError } from './error-response.js';
 import { discardRestOfBody, type RouteContext } from './http.js';
 import { publicBaseOf } from './public-base.js';
+import { requestIdOf, traceContextOf } from './request-trace.js';
+import { templateOf, UNMATCHED_ROUTE } from './route-template.js';
 import { CONTROL_CHARACTER, matchRoute, shorten, surfaceOfPath, type Route, type Surface } from './router.js';
 
 export interface AppDeps {
@@ -32,36 +41,53 @@ export interface AppDeps {
   logger: Logger;
   /** BATCHMODE_PUBLIC_URL, if set; its path prefix is also stripped from incoming paths. */
   publicUrl: string | undefined;
+  /** Where the `httpRequest` event of each answered request goes (metrics); none by default. */
+  events?: EngineEvents;
 }
 
 /** The longest request target (path and query) answered; longer ones get 414. */
 export const MAX_URL_BYTES = 16 * 1024;
+
+/** Routes polled by probes and scrapers: their request lines are at debug. */
+const PROBE_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+/** Methods named as they are in the `httpRequest` event; any other is `OTHER` (a bounded label). */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 export function createApp(deps: AppDeps): RequestListener {
   const prefix = deps.publicUrl ? new URL(deps.publicUrl).pathname.replace(/\/+$/, '') : '';
 
   return (request: IncomingMessage, response: ServerResponse) => {
     const startedAt = process.hrtime.bigint();
-    const requestId = randomUUID();
+    const requestId = requestIdOf(request.headers);
+    const trace = traceContextOf(request.headers);
     response.setHeader('x-request-id', requestId);
+    if (trace) response.setHeader('traceparent', trace.traceparent);
+    const logger = deps.logger.child({ requestId, ...(trace ? { traceId: trace.traceId } : {}) });
     let tenantId: string | undefined;
     let errorStatus: string | undefined;
     let path: string | undefined;
+    let route: Route | undefined;
     let surface: Surface;
     // Last resort: an 'error' event nobody listens for would be an uncaught exception.
-    request.on('error', (error) => deps.logger.debug('request stream error', { requestId, error }));
-    response.on('error', (error) => deps.logger.debug('response stream error', { requestId, error }));
+    request.on('error', (error) => logger.debug('request stream error', { error }));
+    response.on('error', (error) => logger.debug('response stream error', { error }));
 
     response.on('close', () => {
-      deps.logger.info('request', {
-        requestId,
-        method: request.method,
+      const template = route ? templateOf(route) : UNMATCHED_ROUTE;
+      const durationMs = Number((process.hrtime.bigint() - startedAt) / 1000n) / 1000;
+      const method = request.method ?? '';
+      logger[PROBE_ROUTES.has(template) ? 'debug' : 'info']('request', {
+        method,
         path: path ?? shorten(request.url ?? ''),
+        route: template,
         status: response.statusCode,
-        ...(errorStatus ? { error: errorStatus } : {}),
-        durationMs: Number((process.hrtime.bigint() - startedAt) / 1000n) / 1000,
+        ...(errorStatus ? { rpcStatus: errorStatus } : {}),
+        durationMs,
         ...(tenantId ? { tenant: tenantId } : {}),
         ...(response.writableFinished ? {} : { aborted: true }),
+      });
+      deps.events?.httpRequest({
+        route: template, method: KNOWN_METHODS.has(method) ? method : 'OTHER', status: response.statusCode, durationMs, requestId,
       });
     });
 
@@ -83,6 +109,7 @@ export function createApp(deps: AppDeps): RequestListener {
           headers: { allow: [...new Set(match.allowed)].join(', ') },
         });
       }
+      route = match.route;
       if (!match.route.isPublic) {
         tenantId = surface === 'openai' ? authenticateOpenAI(request, url, deps.keys) : authenticate(request, url, deps.keys);
       }
@@ -95,9 +122,9 @@ export function createApp(deps: AppDeps): RequestListener {
 
     handle().catch((error: unknown) => {
       try {
-        errorStatus = writeError(response, error, deps.logger, surface === 'openai' ? toOpenAIError : undefined).status;
+        errorStatus = writeError(response, error, logger, surface === 'openai' ? toOpenAIError : undefined).status;
       } catch (writeFailure) {
-        deps.logger.error('writing an error response failed', { requestId, error: writeFailure });
+        logger.error('writing an error response failed', { error: writeFailure });
         response.destroy();
       }
       // The client may still be sending a body nobody will read (a 413, a 404 on a POST).

@@ -39,7 +39,11 @@ export type ErrorRenderer = (error: AppError) => { httpStatus: number; body: unk
 
 export const geminiErrorRenderer: ErrorRenderer = (error) => ({ httpStatus: error.httpStatus, body: errorBody(error) });
 
-/** Writes the error response (or ends the connection if headers already went out). */
+/**
+ * Writes the error response (or ends the connection if headers already went out). `logger` is
+ * the request's own (a child carrying its `requestId`, and `traceId`), so the error lines name
+ * the request they are about.
+ */
 export function writeError(response: ServerResponse, error: unknown, logger: Logger, render: ErrorRenderer = geminiErrorRenderer): AppError {
   const appError = toResponseError(error);
   if (appError.status === 'INTERNAL') logger.error('request failed', { error: appError.cause ?? appError });

@@ -17,9 +17,12 @@
  *   with Transfer-Encoding, broken chunked encoding, oversize headers, a header timeout):
  *   where nothing of an answer went out yet, a complete HTTP/1.1 answer with the google.rpc
  *   JSON body, then the connection is closed after a short linger; otherwise it is closed.
+ *   Such a request never reaches the app, so it gets its request id here: on its log line
+ *   and in the answer's `x-request-id`, like every other request's.
  * - `CONNECT` and unknown `Expect` values get JSON answers too (405, 417) instead of Node's
  *   bare ones; a missing Host header is the app's 400 (app.ts), not Node's empty one.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -27,6 +30,7 @@ import type { Duplex } from 'node:stream';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { errorBody, writeError } from './error-response.js';
+import { requestIdOf } from './request-trace.js';
 
 export interface HttpServerLimits {
   maxHeaderBytes: number;
@@ -90,9 +94,9 @@ export function createHttpServer(listener: RequestListener, logger: Logger, over
   };
 
   /** Writes a complete answer straight to the socket (no ServerResponse exists or it sent nothing). */
-  const answerRaw = (socket: Duplex, error: AppError): void => {
+  const answerRaw = (socket: Duplex, error: AppError, requestId: string): void => {
     answered.add(socket);
-    socket.end(rawErrorResponse(error));
+    socket.end(rawErrorResponse(error, requestId));
     linger(socket);
   };
 
@@ -103,8 +107,10 @@ export function createHttpServer(listener: RequestListener, logger: Logger, over
       socket.destroy();
       return;
     }
-    logger.debug('unparseable request', { code: error.code, reason: reasonOf(error) });
-    answerRaw(socket, clientErrorOf(error, limits));
+    const requestId = randomUUID();
+    const answer = clientErrorOf(error, limits);
+    logger.debug('unparseable request', { requestId, code: error.code, reason: reasonOf(error), status: answer.httpStatus });
+    answerRaw(socket, answer, requestId);
   });
 
   server.on('timeout', (socket: Socket) => {
@@ -112,9 +118,11 @@ export function createHttpServer(listener: RequestListener, logger: Logger, over
     const stalledBody = exchanges.find(({ request }) => !request.complete && request.readableLength === 0);
     if (stalledBody && !stalledBody.response.headersSent) {
       const seconds = limits.idleTimeoutMs / 1000;
+      // The app named this request (x-request-id is set on its response); its request line follows.
+      const requestId = stalledBody.response.getHeader('x-request-id');
       writeError(stalledBody.response, new AppError('DEADLINE_EXCEEDED', `No bytes of the request body arrived for ${seconds} s.`, {
         httpStatus: 408, headers: { connection: 'close' },
-      }), logger);
+      }), typeof requestId === 'string' ? logger.child({ requestId }) : logger);
       linger(socket);
       return;
     }
@@ -127,16 +135,21 @@ export function createHttpServer(listener: RequestListener, logger: Logger, over
     socket.setTimeout(limits.idleTimeoutMs);
   });
 
-  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+  server.on('connect', (request: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => undefined);
-    answerRaw(socket, new AppError('INVALID_ARGUMENT', 'CONNECT is not supported: batchmode is not a proxy.', { httpStatus: 405 }));
+    const requestId = requestIdOf(request.headers);
+    logger.debug('CONNECT refused', { requestId, status: 405 });
+    answerRaw(socket, new AppError('INVALID_ARGUMENT', 'CONNECT is not supported: batchmode is not a proxy.', { httpStatus: 405 }), requestId);
   });
 
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     const expectation = String(request.headers.expect).slice(0, 100);
+    const requestId = requestIdOf(request.headers);
+    response.setHeader('x-request-id', requestId);
+    logger.debug('unsupported Expect refused', { requestId, method: request.method, status: 417 });
     writeError(response, new AppError('FAILED_PRECONDITION', `Unsupported Expect header '${expectation}'.`, {
       httpStatus: 417, headers: { connection: 'close' },
-    }), logger);
+    }), logger.child({ requestId }));
   });
 
   let lastDropLogMs = 0;
@@ -178,12 +191,13 @@ function reasonOf(error: NodeJS.ErrnoException): string {
 }
 
 /** A complete HTTP/1.1 response carrying the error's JSON body; the connection closes after it. */
-export function rawErrorResponse(error: AppError): string {
+export function rawErrorResponse(error: AppError, requestId?: string): string {
   const body = JSON.stringify(errorBody(error));
   return [
     `HTTP/1.1 ${error.httpStatus} ${STATUS_CODES[error.httpStatus] ?? 'Error'}`,
     'content-type: application/json; charset=UTF-8',
     `content-length: ${Buffer.byteLength(body)}`,
+    ...(requestId === undefined ? [] : [`x-request-id: ${requestId}`]),
     'connection: close',
     '',
     body,

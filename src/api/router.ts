@@ -27,6 +27,8 @@ export interface Route {
   isPublic?: boolean;
   /** OpenAI's wire format: Bearer keys, OpenAI-shaped errors (see app.ts). Native routes leave it unset. */
   surface?: 'openai';
+  /** Its name in metrics and logs (`/v1beta/batches/{batchId}`); derived from `pattern` when unset (route-template.ts). */
+  template?: string;
 }
 
 export type Surface = 'openai' | undefined;

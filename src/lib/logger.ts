@@ -1,7 +1,9 @@
 /**
  * A small structured logger: one JSON object per line on a writable stream (stderr by
  * default), with a level filter. Enough for request logs and lifecycle events without a
- * dependency; swap for pino in server/ if you need transports.
+ * dependency; swap for pino in server/ if you need transports. Field names are shared by every
+ * line (`event`, `batch`, `tenant`, `model`, `state`, `requestId`, `status` for an HTTP status,
+ * `rpcStatus`, `…Ms`): see src/observability/lifecycle-log.ts and the README's "Logs".
  */
 import type { Writable } from 'node:stream';
 

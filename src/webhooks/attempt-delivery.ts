@@ -34,7 +34,7 @@ export async function attemptDelivery(delivery: DeliveryRecord, deps: AttemptDep
   const target = delivery.webhookId === undefined ? { uri: delivery.uri } : { webhook: delivery.webhookId };
   const log = (outcome: DeliveryOutcome, result: Partial<SendResult>): void => {
     logger.info('webhook delivery', {
-      delivery: delivery.id, event: delivery.eventType, ...target, attempt,
+      event: 'webhook.delivery', delivery: delivery.id, eventType: delivery.eventType, tenant: delivery.tenantId, ...target, attempt,
       status: result.status, durationMs: result.durationMs, outcome: outcome.kind, error: 'error' in outcome ? outcome.error : undefined,
     });
   };

@@ -79,7 +79,7 @@ test('an event goes to the enabled webhooks of its tenant subscribed to its type
   assert.equal(logged?.level, 'info');
   assert.equal(typeof logged?.fields.durationMs, 'number');
   assert.deepEqual({ ...logged?.fields, durationMs: 0 }, {
-    delivery: request!.headers['webhook-id'], event: 'batch.succeeded', webhook: subscribed.webhook.id, attempt: 1, status: 204,
+    event: 'webhook.delivery', delivery: request!.headers['webhook-id'], eventType: 'batch.succeeded', tenant: 't1', webhook: subscribed.webhook.id, attempt: 1, status: 204,
     durationMs: 0, outcome: 'delivered', error: undefined,
   });
 });
