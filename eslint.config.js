@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 /** Every folder of src/, as the import patterns that reach it. */
-const folders = ['lib', 'core', 'openai-compat', 'store', 'backends', 'files', 'batches', 'webhooks', 'worker', 'models', 'auth', 'api', 'config', 'server', 'client', 'cli'];
+const folders = ['lib', 'core', 'openai-compat', 'store', 'backends', 'files', 'batches', 'webhooks', 'worker', 'models', 'auth', 'api', 'observability', 'config', 'server', 'client', 'cli'];
 const reach = (names) => names.map((name) => `**/${name}/**`);
 /** Everything but the folders a layer may import. */
 const allBut = (allowed) => reach(folders.filter((name) => !allowed.includes(name)));
@@ -28,10 +28,17 @@ const layers = {
   'src/worker/**': [...allBut(['worker', 'batches', 'files', 'store', 'backends', 'core', 'lib']), ...adapters],
   'src/api/**': [...allBut(['api', 'files', 'store', 'auth', 'openai-compat', 'core', 'lib']), ...adapters,
     '!**/batches/index.js', '!**/models/index.js', '!**/webhooks/index.js', '!**/worker/worker-directory.js'],
+  'src/observability/**': [...allBut(['observability', 'store', 'core', 'lib']), ...adapters],
   'src/config/**': allBut(['config', 'backends', 'auth', 'core', 'lib']),
   'src/client/**': allBut(['client', 'core', 'lib']),
   'src/server/**': reach(['cli', 'client']),
 };
+
+/** What the dashboard's browser modules may use without importing it. */
+const browserGlobals = [
+  'window', 'document', 'location', 'sessionStorage', 'fetch', 'Response', 'URL', 'Blob', 'XMLHttpRequest',
+  'TextDecoderStream', 'setTimeout', 'clearTimeout', 'addEventListener', 'removeEventListener', 'console',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.venv/**', '.node24/**', 'bin/**', 'scripts/**', 'test/support/*.mjs', 'eslint.config.js'] },
@@ -61,5 +68,22 @@ export default tseslint.config(
   {
     files: ['test/**', '**/*.test.ts', '**/*.contract.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-floating-promises': 'off' },
+  },
+  {
+    // The dashboard's browser modules: plain JavaScript with JSDoc, served as they are (no build),
+    // so linted without type information, against the browser's globals, importing only each
+    // other, preact and htm.
+    files: ['src/dashboard/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(browserGlobals.map((name) => [name, 'readonly'])),
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      'no-undef': 'error',
+      'no-restricted-imports': ['error', { patterns: [{ group: [...reach(folders), '!preact', '!preact/hooks', '!htm'], message: 'The dashboard runs in the browser: it imports its own modules, preact and htm only.' }] }],
+    },
   },
 );

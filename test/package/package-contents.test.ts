@@ -1,7 +1,8 @@
 /**
  * What `npm publish` would ship (`npm pack --dry-run`, which builds dist/ through `prepare`):
- * the compiled server, CLI and library entry with its type declarations, the license, README
- * and changelog, and no test helpers, fake servers, tests or TypeScript sources; and the
+ * the compiled server, CLI and library entry with its type declarations, the dashboard's
+ * browser modules (served as they are), the license, README and changelog, and no test helpers,
+ * fake servers, tests or TypeScript sources; and the
  * package entry `batchmode` resolving, through package.json `exports`, to the library.
  */
 import assert from 'node:assert/strict';
@@ -16,10 +17,10 @@ test('the package carries the runtime and its types, and no test code', { timeou
   const output = execFileSync(npm, ['pack', '--dry-run', '--json', '--silent'], { cwd: projectRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const [pack] = JSON.parse(output.slice(output.indexOf('['))) as [{ files: { path: string }[] }];
   const paths = pack.files.map((file) => file.path);
-  for (const required of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/batchmode.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/server/start-api.js']) {
+  for (const required of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/batchmode.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/server/start-api.js', 'src/dashboard/index.html', 'src/dashboard/app.js']) {
     assert.ok(paths.includes(required), `${required} is in the package`);
   }
-  const unwanted = paths.filter((path) => /(^|\/)testing\/|\.test\.|\.contract\.|fake-|^src\/|^test\/|\.map$/.test(path));
+  const unwanted = paths.filter((path) => /(^|\/)testing\/|\.test\.|\.contract\.|fake-|^test\/|\.map$|(?<!\.d)\.ts$/.test(path) || (path.startsWith('src/') && !path.startsWith('src/dashboard/')));
   assert.deepEqual(unwanted, []);
 });
 
