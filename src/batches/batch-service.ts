@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import { isTerminal, type BatchRecord } from '../core/batch.js';
 import { batchInputKey, shardLogsPrefix } from '../core/blob-keys.js';
+import type { EngineEvents } from '../core/engine-events.js';
 import { AppError, failedPrecondition, invalidArgument } from '../core/errors.js';
 import { estimateCost, type Pricing, type TokenUsage } from '../core/usage.js';
 import type { Clock } from '../lib/clock.js';
@@ -90,6 +91,8 @@ export interface BatchServiceDeps {
    */
   stopWaitMs?: number;
   logger?: Pick<Logger, 'warn'>;
+  /** Told of each cancel recorded (metrics, the operator's log). */
+  events?: Pick<EngineEvents, 'batchStopRequested'>;
 }
 
 /** How often `cancel` looks whether the workers let go of a stopped batch. */
@@ -122,9 +125,12 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     return batch;
   };
 
-  const stop = async (batch: BatchRecord): Promise<boolean> => {
+  const stop = async (batch: BatchRecord, reason: string): Promise<boolean> => {
     const moved = await store.batches.requestStop(batch.id, 'BATCH_STATE_CANCELLED', clock.now());
-    if (moved) deps.notify.abortBatch(batch.id);
+    if (moved) {
+      deps.notify.abortBatch(batch.id);
+      deps.events?.batchStopRequested({ tenantId: batch.tenantId, batchId: batch.id, model: batch.model, stopState: 'BATCH_STATE_CANCELLED', reason });
+    }
     return moved;
   };
 
@@ -193,7 +199,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       const batch = await load(tenantId, id);
       const cancelled = (record: BatchRecord): boolean =>
         record.state === 'BATCH_STATE_CANCELLED' || record.stopState === 'BATCH_STATE_CANCELLED';
-      if (!cancelled(batch) && (isTerminal(batch.state) || batch.stopState || !(await stop(batch)))) {
+      if (!cancelled(batch) && (isTerminal(batch.state) || batch.stopState || !(await stop(batch, 'cancelled by the client')))) {
         const current = (await store.batches.get(tenantId, id)) ?? batch;
         if (!cancelled(current)) {
           const state = current.stopState ? `${current.stopState.replace('BATCH_STATE_', '').toLowerCase()} already` : current.state;
@@ -218,7 +224,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 
     async delete(tenantId, id) {
       const batch = await load(tenantId, id);
-      if (!isTerminal(batch.state)) await stop(batch);
+      if (!isTerminal(batch.state)) await stop(batch, 'deleted by the client');
       const removed = await store.batches.delete(tenantId, id);
       if (!removed) throw batchNotFound(id);
       await blobs.delete(batchInputKey(id));

@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { errorFileId, isTerminal, resultsFileId, type BatchRecord } from '../core/batch.js';
 import { resultsKey, shardLogsPrefix } from '../core/blob-keys.js';
 import type { FileRecord } from '../core/file.js';
+import type { EngineEvents } from '../core/engine-events.js';
 import type { Clock } from '../lib/clock.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { BatchStateUpdate, Store } from '../store/store.js';
@@ -40,6 +41,8 @@ export interface FinalizeDeps {
   clock: Clock;
   /** How long the results file is kept (the Files API retention). */
   fileRetentionMs: number;
+  /** Told when this run's results are the ones recorded (metrics, the operator's log). */
+  events?: EngineEvents;
 }
 
 /** What a finalize run wrote: its blobs, the counts, and the files to register with them. */
@@ -112,12 +115,20 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
     if (stored !== 'unknown' && stored?.resultsBlobKey !== written.resultsBlobKey) await deleteWritten();
     throw error;
   }
-  if (won) {
-    // The results files now hold everything: the input copy and the shard logs can go.
-    await blobs.deletePrefix(shardLogsPrefix(batchId));
-    await blobs.delete(batch.inputBlobKey);
-  } else {
+  if (!won) {
     await deleteWritten();
+    return store.batches.getById(batchId);
   }
-  return store.batches.getById(batchId);
+  const finalizeMs = clock.now() - startedMs;
+  // The state recorded is the stop request's (read again: one may have landed meanwhile), or SUCCEEDED.
+  const final = await store.batches.getById(batchId).catch(() => undefined);
+  const state = final?.state ?? batch.stopState ?? 'BATCH_STATE_SUCCEEDED';
+  deps.events?.batchFinished({
+    tenantId: batch.tenantId, batchId, model: batch.model, state, requestCount: batch.requestCount,
+    succeeded: tally.succeeded, failed: tally.failed, usage: tally.usage, durationMs: (fields.endTimeMs ?? now) - batch.createTimeMs, finalizeMs,
+  });
+  // The results files now hold everything: the input copy and the shard logs can go.
+  await blobs.deletePrefix(shardLogsPrefix(batchId));
+  await blobs.delete(batch.inputBlobKey);
+  return final ?? store.batches.getById(batchId);
 }

@@ -20,6 +20,8 @@ import { isBlank, readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
 import { hashOfRequest, replayOf } from './idempotent-create.js';
+import { reportCreated } from './created-events.js';
+import type { EngineEvents } from '../core/engine-events.js';
 import { ShardPlanner } from './shard-planner.js';
 
 export interface SubmitDeps {
@@ -32,6 +34,8 @@ export interface SubmitDeps {
   shardSize: number;
   /** Default completion window; past it a batch expires. */
   completionWindowMs: number;
+  /** Told of each batch created (metrics, the operator's log). */
+  events?: EngineEvents;
 }
 
 export type BatchSource = { kind: 'file'; fileId: string } | { kind: 'inline'; requests: readonly unknown[] };
@@ -179,6 +183,7 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
       await blobs.deletePrefix(batchPrefix(batchId));
       return replayOf(result.batch, requestHash) ?? result.batch;
     }
+    reportCreated(deps.events, batch, 'native');
     return batch;
   };
 }

@@ -20,6 +20,7 @@ import { permissionDenied } from '../core/errors.js';
 import { fileAccessDeniedMessage } from '../core/file.js';
 import type { OpenAIEndpoint } from '../openai-compat/index.js';
 import { hashOfRequest, replayOf } from './idempotent-create.js';
+import { reportCreated } from './created-events.js';
 import { kindOfEndpoint, planOpenAIInput, type OpenAIInputPlan } from './openai-input-plan.js';
 import type { SubmitDeps } from './submit-batch.js';
 
@@ -82,6 +83,7 @@ export function createOpenAIBatchSubmitter(deps: SubmitDeps): (input: SubmitOpen
       await blobs.deletePrefix(batchPrefix(batchId));
       return replayOf(result.batch, requestHash) ?? result.batch;
     }
+    reportCreated(deps.events, batch, 'openai');
     return batch;
   };
 }

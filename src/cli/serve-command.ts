@@ -2,12 +2,15 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/settings.js';
 import { createLogger } from '../lib/logger.js';
+import { installProcessWarnings } from '../observability/process-warnings.js';
 import { registerSettingsCommand, type Env, type ServerCommandRun } from './setting-options.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
 /** Starts the server, prints its banner and stops it on SIGTERM / SIGINT. */
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
+  // Node's and libraries' warnings (the AWS SDK's, printed when the S3 client is made) as JSON log lines.
+  installProcessWarnings(logger);
   // Imported when used: `batchmode --version` and the client commands do not load the server.
   const { startServer } = await import('../server/start-api.js');
   const server = await startServer(config, logger);

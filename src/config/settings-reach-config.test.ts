@@ -55,6 +55,8 @@ const SAMPLES: Record<SettingName, string> = {
   webhookRetryHours: '2',
   webhookTimeoutSeconds: '4',
   webhookDestinations: 'public',
+  metricsToken: 'scrape-token-0123456789',
+  metricsPort: '9464',
 };
 
 /** Parses `batchmode <command> <args>` with `env` as the environment; returns the Config its action got. */

@@ -153,6 +153,16 @@ const SETTINGS = {
     env: 'BATCHMODE_SHUTDOWN_GRACE_SECONDS', flag: '--shutdown-grace-seconds', help: 'seconds in-flight work may finish on SIGTERM (default 10)',
     schema: z.coerce.number().nonnegative().default(10),
   },
+  /** Prometheus metrics (`GET /metrics`): see README, "Metrics". */
+  metricsToken: {
+    env: 'BATCHMODE_METRICS_TOKEN', flag: '--metrics-token', help: '/metrics requires Authorization: Bearer <this token> (default: /metrics is open)',
+    schema: z.string().trim().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional(),
+  },
+  metricsPort: {
+    env: 'BATCHMODE_METRICS_PORT', flag: '--metrics-port',
+    help: 'batchmode worker: serve /metrics, /healthz and /readyz on this port (on --host), 0 for any free port (default: none)',
+    schema: z.coerce.number().int().min(0).max(65535).optional(),
+  },
 } as const;
 
 type Settings = typeof SETTINGS;

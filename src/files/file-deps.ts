@@ -1,4 +1,5 @@
 /** What the files services need; server/start-api.ts builds it. */
+import type { EngineEvents } from '../core/engine-events.js';
 import type { Clock } from '../lib/clock.js';
 import type { IdGenerator } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
@@ -21,6 +22,8 @@ export interface FileServiceDeps {
    * (index.ts passes one to both); without it the upload service keeps a private one.
    */
   uploadState?: UploadState;
+  /** Told of the bytes each upload stores (metrics); default nobody. */
+  events?: Pick<EngineEvents, 'uploadBytes'>;
 }
 
 /** Length of generated file ids (Gemini's look like `frh6ua11nk3o`). */

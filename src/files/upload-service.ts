@@ -145,6 +145,7 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
       if (!(await store.uploads.advance(uploadId, received, total, clock.now()))) {
         throw new AppError('ABORTED', 'The upload changed while this chunk was written; query its status and resume.');
       }
+      if (meter.bytes > 0) deps.events?.uploadBytes({ tenantId: session.tenantId, bytes: meter.bytes });
       if (chunk.finalize) return { status: 'final', file: await complete({ ...session, receivedBytes: total }, hash, total) };
       state.hold(uploadId, hash, total);
       return { status: 'active', receivedBytes: total };
@@ -201,6 +202,7 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
         await blobs.delete(blobKey);
         throw alreadyExists(fileId);
       }
+      deps.events?.uploadBytes({ tenantId: metadata.tenantId, bytes: meter.bytes });
       return file;
     },
   };

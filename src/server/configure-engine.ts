@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import type { BackendRegistry } from '../backends/registry.js';
 import type { Config } from '../config/settings.js';
+import type { EngineEvents } from '../core/engine-events.js';
 import type { WorkerRecord } from '../core/worker.js';
 import { systemClock } from '../lib/clock.js';
 import { randomId } from '../lib/ids.js';
@@ -31,6 +32,8 @@ export function configureEngine(input: {
   registry: BackendRegistry;
   logger: Logger;
   role: WorkerRecord['role'];
+  /** Where the engine reports what happens (observe-engine.ts). */
+  events: EngineEvents;
 }): Engine {
   const { config } = input;
   return createEngine({
@@ -38,6 +41,7 @@ export function configureEngine(input: {
     clock: systemClock, randomId, sleep: abortableSleep,
     workerId: `${hostname()}:${process.pid}:${randomId(6)}`,
     role: input.role,
+    events: input.events,
     runsWorkers: input.role === 'worker' || config.workers,
     settings: {
       concurrency: config.workerConcurrency,

@@ -2,12 +2,13 @@
  * The batch engine, wired in one place for `serve`, `worker` and the tests: this process's
  * worker pool with its heartbeat row, the directory of live workers, the batch submitters (native
  * and OpenAI-compatible), and the batch service (with the registry's pricing for cost estimates
- * and the heartbeat rows for "no worker is alive"). Clock, ids and sleep are injected; nothing here reads the settings
+ * and the heartbeat rows for "no worker is alive"), all reporting to one `EngineEvents`. Clock, ids and sleep are injected; nothing here reads the settings
  * (configure-engine.ts maps them).
  */
 import { hostname } from 'node:os';
 import type { BackendRegistry } from '../backends/registry.js';
 import { createBatchService, createBatchSubmitter, createOpenAIBatchSubmitter, type BatchService } from '../batches/index.js';
+import { NO_EVENTS, type EngineEvents } from '../core/engine-events.js';
 import { VERSION } from '../core/version.js';
 import type { WorkerRecord } from '../core/worker.js';
 import type { Clock } from '../lib/clock.js';
@@ -68,6 +69,8 @@ export interface EngineDeps {
   /** Whether this process runs workers: their limiter and failure state then show in progress views. */
   runsWorkers: boolean;
   settings: EngineSettings;
+  /** Where the engine reports what happens (metrics, the operator's log); default nowhere. */
+  events?: EngineEvents;
 }
 
 export interface Engine {
@@ -88,13 +91,14 @@ export const heartbeatIntervalMs = (leaseMs: number): number => Math.min(5_000, 
 
 export function createEngine(deps: EngineDeps): Engine {
   const { store, blobs, registry, clock, logger, settings } = deps;
+  const events = deps.events ?? NO_EVENTS;
   const startedAtMs = clock.now();
   const intervalMs = heartbeatIntervalMs(settings.leaseMs);
   const pool = createWorkerPool({
     store, blobs, registry, clock, logger, owner: deps.workerId, sleep: deps.sleep,
     leaseMs: settings.leaseMs, progressIntervalMs: settings.progressIntervalMs, retry: settings.retry,
     fileRetentionMs: settings.fileRetentionMs, concurrency: settings.concurrency,
-    maxActiveShards: settings.maxActiveShards, pollMs: settings.pollMs,
+    maxActiveShards: settings.maxActiveShards, pollMs: settings.pollMs, events,
   });
   const heartbeat = createWorkerHeartbeat({
     store, clock, logger, intervalMs,
@@ -109,12 +113,12 @@ export function createEngine(deps: EngineDeps): Engine {
   const directory = createWorkerDirectory({ store, clock, heartbeatIntervalMs: intervalMs });
   const submitDeps = {
     store, blobs, registry, clock, randomId: deps.randomId,
-    shardSize: settings.shardSize, completionWindowMs: settings.completionWindowMs,
+    shardSize: settings.shardSize, completionWindowMs: settings.completionWindowMs, events,
   };
   const submit = createBatchSubmitter(submitDeps);
   const submitOpenAI = createOpenAIBatchSubmitter(submitDeps);
   const batches = createBatchService({
-    store, blobs, clock, logger, submit, submitOpenAI, notify: pool, sleep: deps.sleep,
+    store, blobs, clock, logger, submit, submitOpenAI, notify: pool, sleep: deps.sleep, events,
     pricingOf: (model) => registry.resolve(model)?.pricing,
     anyWorkerAlive: () => directory.anyAlive(),
     ...(deps.runsWorkers ? { workers: pool.status } : {}),

@@ -2,14 +2,16 @@
  * The composition root of `batchmode serve`: opens the storage (open-storage.ts), creates the
  * batch engine (configure-engine.ts), wires the file services and routes (the native Gemini API's
  * and the OpenAI-compatible surface's, on the same services), starts the HTTP server
- * and, unless `--workers=false`, this process's batch workers.
+ * and, unless `--workers=false`, this process's batch workers. Everything reports to this
+ * process's metrics (`GET /metrics`) and lifecycle log through one EngineEvents (observe-engine.ts).
  */
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.js';
 import { batchesRoutes } from '../api/batches-routes.js';
+import { dashboardRoutes } from '../api/dashboard-routes.js';
 import { filesRoutes } from '../api/files-routes.js';
 import { healthRoutes } from '../api/health-routes.js';
+import { metricsRoutes } from '../api/metrics-routes.js';
 import { createHttpServer } from '../api/http-server.js';
 import { modelsRoutes } from '../api/models-routes.js';
 import { openAIBatchesRoutes } from '../api/openai/batches-routes.js';
@@ -31,6 +33,8 @@ import { createFileResolver } from '../files/file-resolver.js';
 import { createInteractiveService } from '../models/index.js';
 import { configureEngine } from './configure-engine.js';
 import { openStorage } from './open-storage.js';
+import { closeServer, listen } from './http-listen.js';
+import { observeEngine } from './observe-engine.js';
 import { checkWebhookUri, createWebhookService, ensureSigningKey } from '../webhooks/index.js';
 
 const HOUR_MS = 3_600_000;
@@ -63,6 +67,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   const storage = await openStorage(config, logger);
   const { store, blobs } = storage;
+  // Metrics and the lifecycle log: every part below reports to `events`.
+  const observers = observeEngine(store, logger);
+  const { events } = observers;
   let generatedKey: string | undefined;
   let apiKeys = config.apiKeys;
   if (apiKeys.length === 0) {
@@ -74,12 +81,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const fileDeps = {
     store, blobs, clock: systemClock, randomId, logger,
-    maxUploadBytes: config.maxUploadBytes, fileRetentionMs: config.fileRetentionHours * HOUR_MS,
+    maxUploadBytes: config.maxUploadBytes, fileRetentionMs: config.fileRetentionHours * HOUR_MS, events,
   };
   const { files, uploads } = createFileServices(fileDeps);
   const composed = composeRegistry(config);
   const { registry } = composed;
-  const engine = configureEngine({ config, store, blobs, registry, logger, role: 'serve' });
+  const engine = configureEngine({ config, store, blobs, registry, logger, role: 'serve', events });
+  if (config.workers) observers.watchWorkers(engine);
   const { batches, directory } = engine;
   // The key pair that signs per-batch webhook deliveries exists before anything can be sent or asked for.
   await ensureSigningKey(store, systemClock);
@@ -94,6 +102,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...openAIBatchesRoutes({ batches, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...openAIInteractiveRoutes({ models, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...healthRoutes({ ping: () => store.ping() }),
+    ...metricsRoutes({ scrape: () => observers.metrics.scrape(), token: config.metricsToken }),
     ...uploadRoutes({ uploads, keys, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...filesRoutes({ files, uploads, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     ...batchesRoutes({
@@ -103,9 +112,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...webhooksRoutes({ webhooks }),
     ...workersRoutes({ directory }),
     ...modelsRoutes({ models, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
+    // The web dashboard: `/` and `/dashboard/…`, static and public (its API calls carry the key).
+    ...dashboardRoutes(),
   ];
   // Limits, timeouts and answers to unparseable requests: api/http-server.ts.
-  const server = createHttpServer(createApp({ routes, keys, logger, publicUrl: config.publicUrl }), logger);
+  const server = createHttpServer(createApp({ routes, keys, logger, publicUrl: config.publicUrl, events }), logger);
 
   const sweep = (): void => {
     files.sweep(systemClock.now() - config.uploadIdleHours * HOUR_MS).catch((error: unknown) => {
@@ -139,31 +150,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         config.workers ? engine.stopWorkers(graceMs) : Promise.resolve(),
         engine.webhooks.stop(),
       ]);
+      observers.close();
       await storage.close();
       await registry.close();
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-/** Stops accepting; waits for open requests up to `graceMs`, then cuts the rest. */
-function closeServer(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    timer.unref();
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }

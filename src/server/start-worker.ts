@@ -1,7 +1,9 @@
 /**
  * The composition root of `batchmode worker`: batch workers only, no HTTP API. It shares the
  * PostgreSQL store (and the blob store) with the API processes; shards are handed out by
- * leases in the database, so any number of these may run on any number of machines.
+ * leases in the database, so any number of these may run on any number of machines. Its engine
+ * reports to this process's metrics and lifecycle log (observe-engine.ts); with
+ * `--metrics-port` a small server (metrics-server.ts) serves `/metrics`, `/healthz`, `/readyz`.
  */
 import { composeRegistry } from './compose-backends.js';
 import { ConfigError, type Config } from '../config/settings.js';
@@ -10,6 +12,8 @@ import { openStorage } from './open-storage.js';
 import { configureEngine } from './configure-engine.js';
 import { systemClock } from '../lib/clock.js';
 import { ensureSigningKey } from '../webhooks/index.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { observeEngine } from './observe-engine.js';
 
 export interface RunningWorker {
   /** The id its shard leases and heartbeat carry. */
@@ -18,6 +22,8 @@ export interface RunningWorker {
   storage: string;
   /** One line per model route, for the start-up banner. */
   routes: string[];
+  /** Where `/metrics` is served (`--metrics-port`), if it is. */
+  metricsUrl: string | undefined;
   /** Lets in-flight requests finish (up to the grace period), gives its shards back, closes. */
   close(): Promise<void>;
 }
@@ -28,16 +34,33 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   }
   const storage = await openStorage(config, logger);
   const composed = composeRegistry(config);
-  const engine = configureEngine({ ...storage, config, registry: composed.registry, logger, role: 'worker' });
-  await ensureSigningKey(storage.store, systemClock);
+  const observers = observeEngine(storage.store, logger);
+  const { events } = observers;
+  const engine = configureEngine({ ...storage, config, registry: composed.registry, logger, role: 'worker', events });
+  observers.watchWorkers(engine);
+  let metricsServer: MetricsServer | undefined;
+  try {
+    await ensureSigningKey(storage.store, systemClock);
+    if (config.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer({
+        host: config.host, port: config.metricsPort, token: config.metricsToken, metrics: observers.metrics, store: storage.store, logger, events,
+      });
+    }
+  } catch (error) {
+    await storage.close();
+    await composed.registry.close();
+    throw error;
+  }
   await engine.startWorkers();
   engine.webhooks.start();
   return {
     id: engine.workerId,
     storage: storage.description,
     routes: composed.describe(),
+    metricsUrl: metricsServer && `${metricsServer.url}/metrics`,
     async close() {
-      await Promise.all([engine.stopWorkers(config.shutdownGraceSeconds * 1000), engine.webhooks.stop()]);
+      await Promise.all([engine.stopWorkers(config.shutdownGraceSeconds * 1000), engine.webhooks.stop(), metricsServer?.close()]);
+      observers.close();
       await storage.close();
       await composed.registry.close();
     },

@@ -9,32 +9,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { BatchRecord, OpenAIBatchFields, ShardRecord } from '../core/batch.js';
+import type { BatchRecord, OpenAIBatchFields } from '../core/batch.js';
 import type { FileRecord } from '../core/file.js';
+import { makeBatch, makeFile as makeBaseFile, makeShards } from './testing/records.js';
 import { withStore, type OpenStore } from './testing/webhook-fixtures.js';
 
-function makeBatch(overrides: Partial<BatchRecord> = {}): BatchRecord {
-  return {
-    id: 'b1', tenantId: 't1', kind: 'generate', model: 'gemini-2.5-flash', displayName: '', state: 'BATCH_STATE_PENDING',
-    priority: 0, inputKind: 'file', inputFileId: 'f1', inputBlobKey: 'batches/b1/input.jsonl', requestCount: 2,
-    succeededCount: 0, failedCount: 0, resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: undefined,
-    error: undefined, createTimeMs: 1_000, updateTimeMs: 1_000, startTimeMs: undefined, endTimeMs: undefined,
-    deadlineMs: 100_000, idempotencyKey: undefined, requestHash: undefined, usage: undefined, ...overrides,
-  };
-}
-
-function makeShards(batchId: string, count: number): ShardRecord[] {
-  return Array.from({ length: count }, (_, index) => ({
-    batchId, index, firstRequest: index, requestCount: 1, byteStart: index * 10, byteEnd: index * 10 + 10,
-    state: 'pending' as const, succeededCount: 0, failedCount: 0,
-  }));
-}
-
+/** A generated file (an output or error file) of tenant t1. */
 function makeFile(overrides: Partial<FileRecord> = {}): FileRecord {
-  return {
-    id: 'f1', tenantId: 't1', displayName: 'file', mimeType: 'application/jsonl', sizeBytes: 10, sha256Hex: 'ab'.repeat(32),
-    state: 'ACTIVE', source: 'GENERATED', blobKey: 'k', createTimeMs: 5_000, updateTimeMs: 5_000, expirationTimeMs: 500_000, ...overrides,
-  };
+  return makeBaseFile({ displayName: 'file', source: 'GENERATED', blobKey: 'k', createTimeMs: 5_000, updateTimeMs: 5_000, expirationTimeMs: 500_000, ...overrides });
 }
 
 const openai: OpenAIBatchFields = {

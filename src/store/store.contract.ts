@@ -6,20 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BatchRecord, ShardRecord } from '../core/batch.js';
-import type { FileRecord } from '../core/file.js';
 import { emptyUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
 import type { Store } from './store.js';
+import { makeBatch as makeBaseBatch, makeFile, makeShards as makeBaseShards } from './testing/records.js';
 
 export type OpenStore = () => Promise<Store>;
 
-function makeFile(overrides: Partial<FileRecord> = {}): FileRecord {
-  return {
-    id: 'f1', tenantId: 't1', displayName: 'input', mimeType: 'application/jsonl', sizeBytes: 10,
-    sha256Hex: 'ab'.repeat(32), state: 'ACTIVE', source: 'UPLOADED', blobKey: 'files/t1/f1',
-    createTimeMs: 1_000, updateTimeMs: 1_000, expirationTimeMs: 50_000, ...overrides,
-  };
-}
+export { makeFile };
 
 function makeSession(overrides: Partial<UploadSession> = {}): UploadSession {
   return {
@@ -29,21 +23,14 @@ function makeSession(overrides: Partial<UploadSession> = {}): UploadSession {
   };
 }
 
-function makeBatch(overrides: Partial<BatchRecord> = {}): BatchRecord {
-  return {
-    id: 'b1', tenantId: 't1', kind: 'generate', model: 'gemini-2.5-flash', displayName: 'batch', state: 'BATCH_STATE_PENDING',
-    priority: 0, inputKind: 'file', inputFileId: 'f1', inputBlobKey: 'batches/b1/input.jsonl', requestCount: 4,
-    succeededCount: 0, failedCount: 0, resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: { uris: ['https://x'] },
-    error: undefined, createTimeMs: 1_000, updateTimeMs: 1_000, startTimeMs: undefined, endTimeMs: undefined,
-    deadlineMs: 100_000, idempotencyKey: undefined, requestHash: undefined, usage: undefined, ...overrides,
-  };
+/** The suite's batch: four requests and a webhook URI. */
+export function makeBatch(overrides: Partial<BatchRecord> = {}): BatchRecord {
+  return makeBaseBatch({ displayName: 'batch', requestCount: 4, webhookConfig: { uris: ['https://x'] }, ...overrides });
 }
 
-function makeShards(batchId: string, count: number): ShardRecord[] {
-  return Array.from({ length: count }, (_, index) => ({
-    batchId, index, firstRequest: index * 2, requestCount: 2, byteStart: index * 100, byteEnd: index * 100 + 100,
-    state: 'pending' as const, succeededCount: 0, failedCount: 0,
-  }));
+/** The suite's shards: two requests each. */
+export function makeShards(batchId: string, count: number): ShardRecord[] {
+  return makeBaseShards(batchId, count, 2);
 }
 
 async function withStore(open: OpenStore, body: (store: Store) => Promise<void>): Promise<void> {
@@ -184,8 +171,9 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.deepEqual([first?.batch.id, first?.shard.index], ['high', 0]);
         assert.equal(first?.batch.state, 'BATCH_STATE_RUNNING');
         assert.equal(first?.batch.startTimeMs, 10_000);
+        assert.deepEqual([first?.startedBatch, first?.takeover], [true, false], 'the first claim starts the batch');
         const second = await store.shards.claim('w2', 10_000, 20_000);
-        assert.deepEqual([second?.batch.id, second?.shard.index], ['high', 1]);
+        assert.deepEqual([second?.batch.id, second?.shard.index, second?.startedBatch], ['high', 1, false]);
         const third = await store.shards.claim('w2', 10_000, 20_000);
         assert.equal(third?.batch.id, 'low');
         assert.equal(await store.shards.claim('w3', 10_000, 20_000), undefined, 'nothing left');
@@ -194,7 +182,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.deepEqual((await store.batches.progress(['high'])).get('high'), { succeededCount: 1, failedCount: 0, doneShards: 0, totalShards: 2, usage: { ...emptyUsage(), promptTokenCount: 5, totalTokenCount: 9 } });
         // w2's lease on high/1 lapses; w3 takes it over and w2 can no longer finish it.
         const takeover = await store.shards.claim('w3', 30_000, 40_000);
-        assert.deepEqual([takeover?.batch.id, takeover?.shard.index], ['high', 0], 'both high shards lapsed; the first comes back first');
+        assert.deepEqual([takeover?.batch.id, takeover?.shard.index, takeover?.takeover, takeover?.startedBatch], ['high', 0, true, false], 'both high shards lapsed; the first comes back first');
         assert.equal(await store.shards.renew('high', 0, 'w1', 50_000), false, 'the old owner lost it');
         assert.deepEqual(await store.shards.complete('high', 0, 'w1', 2, 0), { completed: false, allDone: false });
         assert.deepEqual(await store.shards.complete('high', 0, 'w3', 2, 0, { ...emptyUsage(), promptTokenCount: 10, totalTokenCount: 20 }), { completed: true, allDone: false });
@@ -214,7 +202,8 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         assert.equal(await store.shards.releaseAll('w1'), 2);
         await store.shards.claim('w9', 1_000, 100_000);
         assert.equal(await store.shards.releaseEveryLease(), 1, "a dead process's leases, whoever held them");
-        assert.equal((await store.shards.claim('w2', 1_000, 100_000))?.shard.index, 0);
+        const again = await store.shards.claim('w2', 1_000, 100_000);
+        assert.deepEqual([again?.shard.index, again?.takeover], [0, false], 'a shard given back is no takeover');
         assert.deepEqual((await store.batches.listOverdue(6_000, 10)).map((b) => b.id), ['a']);
         await store.batches.requestStop('c', 'BATCH_STATE_CANCELLED', 2_000);
         await store.batches.requestStop('a', 'BATCH_STATE_EXPIRED', 2_000);

@@ -4,13 +4,16 @@
  * the one behavioural suite in store/store.contract.ts. Methods are async so that a networked
  * implementation fits the same shape.
  */
-import type { BatchRecord, ShardRecord, StopState } from '../core/batch.js';
+import type { BatchRecord, BatchState, ShardRecord, StopState } from '../core/batch.js';
 import type { RpcStatus } from '../core/gemini-types.js';
 import type { FileRecord } from '../core/file.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
 import type { DeliveryOutcome, DeliveryRecord, SigningKey, WebhookEvent, WebhookRecord } from '../core/webhook.js';
 import type { ShardLease, WorkerRecord } from '../core/worker.js';
+import type { ConnectionPoolStats, ModelRequestCounts } from './store-stats.js';
+
+export type { ConnectionPoolStats, ModelRequestCounts };
 
 /** Keyset position in a list: the last item of the previous page. */
 export interface ListCursor {
@@ -128,6 +131,17 @@ export interface BatchRepository {
    * tenant has no such batch. A new priority orders every shard claimed afterwards.
    */
   update(tenantId: string, id: string, fields: BatchUpdate, nowMs: number): Promise<BatchRecord | undefined>;
+  /**
+   * How many batches each state holds, all tenants, terminal ones included (for metrics: an
+   * index-only count). States without a batch are absent.
+   */
+  countByState(): Promise<Map<BatchState, number>>;
+  /**
+   * The requests of active batches without a stop request that have no result yet, by model,
+   * all tenants (for metrics): `running` in shards held under a live lease at `nowMs`, `pending`
+   * in the others. Models without such requests are absent.
+   */
+  openRequestsByModel(nowMs: number): Promise<ModelRequestCounts[]>;
 }
 
 export interface BatchUpdate {
@@ -139,6 +153,10 @@ export interface BatchUpdate {
 export interface ClaimedShard {
   shard: ShardRecord;
   batch: BatchRecord;
+  /** The shard was running under another holder whose lease had lapsed (a crash or a stall). */
+  takeover: boolean;
+  /** This claim moved the batch from PENDING to RUNNING (its first claim). */
+  startedBatch: boolean;
 }
 
 export interface ShardRepository {
@@ -267,5 +285,7 @@ export interface Store {
   readonly signingKeys: SigningKeyRepository;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<void>;
+  /** The connection pool's use right now, for stores that have one (PostgreSQL). */
+  connectionPool?(): ConnectionPoolStats;
   close(): Promise<void>;
 }

@@ -6,27 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { BatchRecord, ShardRecord } from '../core/batch.js';
 import type { FileRecord } from '../core/file.js';
 import { describeDeliveryStoreContract } from './delivery-store.contract.js';
+import { makeBatch, makeShards } from './testing/records.js';
 import { makeDelivery, makeWebhook, withStore, type OpenStore } from './testing/webhook-fixtures.js';
-
-function makeBatch(overrides: Partial<BatchRecord> = {}): BatchRecord {
-  return {
-    id: 'b1', tenantId: 't1', kind: 'generate', model: 'gemini-2.5-flash', displayName: 'batch', state: 'BATCH_STATE_PENDING',
-    priority: 0, inputKind: 'file', inputFileId: 'f1', inputBlobKey: 'batches/b1/input.jsonl', requestCount: 2,
-    succeededCount: 0, failedCount: 0, resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: undefined,
-    error: undefined, createTimeMs: 1_000, updateTimeMs: 1_000, startTimeMs: undefined, endTimeMs: undefined,
-    deadlineMs: 100_000, idempotencyKey: undefined, requestHash: undefined, usage: undefined, ...overrides,
-  };
-}
-
-function makeShards(batchId: string, count: number): ShardRecord[] {
-  return Array.from({ length: count }, (_, index) => ({
-    batchId, index, firstRequest: index, requestCount: 1, byteStart: index * 10, byteEnd: index * 10 + 10,
-    state: 'pending' as const, succeededCount: 0, failedCount: 0,
-  }));
-}
 
 function resultsFile(batchId: string): FileRecord {
   return {

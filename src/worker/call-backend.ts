@@ -12,6 +12,7 @@
  */
 import { BackendError, DEFAULT_CALL_TIMEOUT_MS, type ModelBackend } from '../backends/backend.js';
 import type { BatchKind } from '../core/batch.js';
+import { NO_EVENTS, type BackendCallEvent, type EngineEvents } from '../core/engine-events.js';
 import type { EmbedContentRequest, GenerateContentRequest, RpcStatus } from '../core/gemini-types.js';
 import { estimateCallTokens } from '../core/token-estimate.js';
 import { createCallDeadlines, type StartDeadline } from './call-deadline.js';
@@ -38,6 +39,10 @@ export interface CallBackendOptions {
   onRetry?: (error: BackendError, delayMs: number) => void;
   /** Where each try's deadline comes from; default one shared by every call of the process. */
   deadlines?: StartDeadline;
+  /** Told of every try's outcome (metrics, the operator's log); default nobody. */
+  events?: Pick<EngineEvents, 'backendCall'>;
+  /** The batch the request belongs to, for the events. */
+  batchId?: string;
 }
 
 const sharedDeadlines = createCallDeadlines();
@@ -47,23 +52,38 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
   const estimate = limiter?.tracksTokens ? estimateCallTokens(options.request) : 0;
   const timeoutMs = backend.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const deadlines = options.deadlines ?? sharedDeadlines;
+  const events = options.events ?? NO_EVENTS;
+  const tried = (attempt: number, startedAt: number, outcome: Pick<BackendCallEvent, 'outcome' | 'status' | 'retryInMs' | 'retryAfter' | 'message'>): void =>
+    events.backendCall({ model, batchId: options.batchId, latencyMs: performance.now() - startedAt, attempt, ...outcome });
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
     const permit = limiter ? await limiter.acquire(estimate, signal) : undefined;
     const deadline = deadlines(signal, timeoutMs);
+    const startedAt = performance.now();
     try {
       const response =
         kind === 'generate'
           ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal: deadline.signal, attempt, ...(options.resolveFile ? { resolveFile: options.resolveFile } : {}) })
           : await embed(backend, options.request as EmbedContentRequest, model, deadline.signal, attempt);
       permit?.release(limiter?.tracksTokens ? { tokens: usedTokens(response) ?? estimate } : {});
+      tried(attempt, startedAt, { outcome: 'ok' });
       return { ok: true, response };
     } catch (thrown) {
       const error = deadline.expired && !signal.aborted ? deadlineExceeded(backend, timeoutMs, thrown) : thrown;
       permit?.release(throttleOf(error));
+      // An aborted try (cancel, shutdown) has no outcome: nothing is reported.
       if (signal.aborted) throw signal.reason;
       const delay = retryDelayMs(error, attempt, retry);
-      if (delay === undefined) return { ok: false, error: toRpcStatus(error) };
+      const status = toRpcStatus(error);
+      if (delay === undefined) {
+        tried(attempt, startedAt, { outcome: 'failed', status: status.status ?? 'UNKNOWN', message: status.message });
+        return { ok: false, error: status };
+      }
+      const retryAfterMs = error instanceof BackendError ? error.retryAfterMs : undefined;
+      tried(attempt, startedAt, {
+        outcome: 'retryable', status: status.status ?? 'UNKNOWN', message: status.message,
+        retryInMs: delay, retryAfter: retryAfterMs !== undefined && delay === retryAfterMs,
+      });
       options.onRetry?.(error as BackendError, delay);
       await options.sleep(delay, signal);
     }

@@ -11,6 +11,7 @@
  */
 import type { BackendError } from '../backends/backend.js';
 import type { BackendRegistry, ResolvedModel } from '../backends/registry.js';
+import type { EngineEvents } from '../core/engine-events.js';
 import { addUsage, usageOf } from '../core/usage.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { Clock } from '../lib/clock.js';
@@ -39,6 +40,8 @@ export interface RequestRunnerDeps {
   limiterFor: (model: ResolvedModel) => ModelLimiter;
   /** Told of every retryable backend failure (for progress views). */
   onBackendFailure?: (model: ResolvedModel, error: BackendError) => void;
+  /** Told of every backend try (metrics, the operator's log). */
+  events?: EngineEvents;
 }
 
 export interface RequestRun {
@@ -81,6 +84,7 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
         ? await callBackend({
             backend: resolved.backend, kind: batch.kind, model: resolved.id, request: line.request,
             retry: deps.retry, signal, sleep: deps.sleep, resolveFile, ...(limiter ? { limiter } : {}),
+            ...(deps.events ? { events: deps.events } : {}), batchId: batch.id,
             onRetry: (error) => deps.onBackendFailure?.(resolved, error),
           })
         : { ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) };

@@ -10,7 +10,9 @@ import type { BatchRecord } from '../core/batch.js';
 import { createBackOff } from '../lib/back-off.js';
 import { Semaphore } from '../lib/semaphore.js';
 import type { BackendError } from '../backends/backend.js';
-import type { WorkerStatus } from '../batches/batch-progress.js';
+import type { LimiterSnapshot, WorkerStatus } from '../batches/batch-progress.js';
+import { NO_EVENTS } from '../core/engine-events.js';
+import { reportClaim } from './claim-events.js';
 import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
 import type { ClaimedShard } from '../store/store.js';
 import { finalizeBatch, type FinalizeDeps } from '../batches/finalize-batch.js';
@@ -44,10 +46,13 @@ export interface WorkerPool {
   readonly slots: Semaphore;
   /** What this worker knows of each model (limits, recent failures), for progress views. */
   readonly status: WorkerStatus;
+  /** Each model route's limiter state now (routes this worker has called), for metrics. */
+  limiterSnapshots(): { route: string; limiter: LimiterSnapshot }[];
 }
 
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const { store, clock, logger } = options;
+  const events = options.events ?? NO_EVENTS;
   const slots = new Semaphore(options.concurrency);
   const limiters = new Map<string, ModelLimiter>();
   const limiterFor = (model: ResolvedModel): ModelLimiter => {
@@ -128,7 +133,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const now = clock.now();
     for (const batch of await store.batches.listOverdue(now, 100)) {
       if (await store.batches.requestStop(batch.id, 'BATCH_STATE_EXPIRED', now)) {
-        logger.info('batch expiring', { batch: batch.id });
+        logger.debug('batch expiring', { batch: batch.id });
+        events.batchStopRequested({ tenantId: batch.tenantId, batchId: batch.id, model: batch.model, stopState: 'BATCH_STATE_EXPIRED', reason: 'completion window passed' });
         abortBatch(batch.id);
       }
     }
@@ -140,7 +146,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       // A stopped batch's shards may still be held by workers finishing their last appends.
       if (batch.stopState && (await store.shards.hasLiveLease(batch.id, clock.now()))) continue;
       const final = await finalizeOnce(batch.id);
-      logger.info('batch finalized', { batch: batch.id, state: final?.state });
+      logger.debug('batch finalized', { batch: batch.id, state: final?.state });
     }
   };
 
@@ -160,7 +166,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const failUnservable = async ({ batch, shard }: ClaimedShard): Promise<void> => {
     const error = { code: 5, status: 'NOT_FOUND', message: `models/${batch.model} is no longer served by this server's model configuration, so the batch cannot run.` };
     if (await store.batches.requestStop(batch.id, 'BATCH_STATE_FAILED', clock.now(), error)) {
-      logger.warn('batch failed: its model is no longer served', { batch: batch.id, model: batch.model });
+      logger.debug('batch failed: its model is no longer served', { batch: batch.id, model: batch.model });
+      events.batchStopRequested({ tenantId: batch.tenantId, batchId: batch.id, model: batch.model, stopState: 'BATCH_STATE_FAILED', reason: error.message });
     }
     await store.shards.release(batch.id, shard.index, options.owner);
     await sweep();
@@ -221,6 +228,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           const claimed = await store.shards.claim(options.owner, now, now + options.leaseMs);
           if (claimed) {
             loopBackOff.succeeded();
+            reportClaim(events, claimed, now);
             if (options.registry.resolve(claimed.batch.model)) launch(claimed);
             else await failUnservable(claimed);
             continue;
@@ -244,6 +252,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   return {
     slots,
+    limiterSnapshots: () => [...limiters].map(([route, limiter]) => ({ route, limiter: limiter.snapshot() })),
     status: {
       get isRunning() {
         return running;

@@ -12,6 +12,7 @@ import { createBackendRegistry, type ModelLimits } from '../../src/backends/regi
 import { SIMULATED_MODELS } from '../../src/backends/simulated/simulated-models.js';
 import type { BatchService, BatchView, SubmitBatchInput } from '../../src/batches/index.js';
 import type { BatchRecord } from '../../src/core/batch.js';
+import type { EngineEvents } from '../../src/core/engine-events.js';
 import { systemClock, type Clock } from '../../src/lib/clock.js';
 import { randomId } from '../../src/lib/ids.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -51,6 +52,8 @@ export interface EngineOptions {
   startWorkers?: boolean;
   /** Default the system clock. */
   clock?: Clock;
+  /** Where the engine reports what happens; default nowhere. */
+  events?: EngineEvents;
 }
 
 export const TENANT = 'tenant-1';
@@ -65,7 +68,7 @@ export async function startEngine(options: EngineOptions): Promise<EngineHarness
   ]);
   const engine = createEngine({
     store, blobs, registry, clock: options.clock ?? systemClock, logger: silentLogger, randomId, sleep: abortableSleep,
-    workerId: `test-${randomId(6)}`, role: 'serve', runsWorkers: true,
+    workerId: `test-${randomId(6)}`, role: 'serve', runsWorkers: true, ...(options.events ? { events: options.events } : {}),
     settings: {
       concurrency, maxActiveShards: 4, pollMs: 50, leaseMs: options.leaseMs ?? 10_000, progressIntervalMs: 100,
       retry: { maxAttempts: 4, initialBackoffMs: 20, maxBackoffMs: 200, ...options.retry },

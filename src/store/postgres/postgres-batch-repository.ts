@@ -10,6 +10,7 @@ import { batchTerminalEvent } from '../../core/webhook.js';
 import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } from '../store.js';
 import { insertWebhookEvent } from './postgres-delivery-repository.js';
 import { insertFile } from './postgres-file-repository.js';
+import { createPostgresBatchStats } from './postgres-batch-stats.js';
 import { isUniqueViolation, withTransaction, type Queryable } from './transaction.js';
 import { batchFromRow, batchToParams, batchUpdateValues, BATCH_INSERT_COLUMNS, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
@@ -34,6 +35,7 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
     getOne(pool, 'SELECT * FROM batches WHERE tenant_id = $1 AND idempotency_key = $2', [tenantId, key]);
 
   return {
+    ...createPostgresBatchStats(pool),
     create: async (batch, shards) => {
       try {
         await withTransaction(pool, async (client) => {

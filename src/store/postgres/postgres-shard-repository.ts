@@ -38,7 +38,7 @@ const PICK_BATCHES_SQL = `SELECT b.id FROM batches b
     b.create_time_ms, b.id
   LIMIT $2`;
 
-const LOCK_SHARD_SQL = `SELECT s.shard_index FROM shards s
+const LOCK_SHARD_SQL = `SELECT s.shard_index, s.state FROM shards s
   WHERE s.batch_id = $1
     AND (s.state = 'pending' OR (s.state = 'running' AND s.lease_expires_ms < $2))
     AND EXISTS (SELECT 1 FROM batches b WHERE b.id = s.batch_id AND ${RUNNABLE_BATCH_SQL('b')})
@@ -52,8 +52,10 @@ export function createPostgresShardRepository(pool: Pool): ShardRepository {
       withTransaction(pool, async (client) => {
         const candidates = await client.query<{ id: string }>(PICK_BATCHES_SQL, [nowMs, CANDIDATE_BATCHES]);
         for (const { id } of candidates.rows) {
-          const locked = await client.query<{ shard_index: number }>(LOCK_SHARD_SQL, [id, nowMs]);
+          const locked = await client.query<{ shard_index: number; state: string }>(LOCK_SHARD_SQL, [id, nowMs]);
           const index = locked.rows[0]?.shard_index;
+          // A shard still `running` when claimable is one whose holder's lease lapsed: a takeover.
+          const takeover = locked.rows[0]?.state === 'running';
           if (index === undefined) continue;
           const leased = await client.query<ShardRow>(
             `UPDATE shards SET state = 'running', lease_owner = $1, lease_expires_ms = $2
@@ -63,13 +65,13 @@ export function createPostgresShardRepository(pool: Pool): ShardRepository {
           const shard = leased.rows[0];
           if (!shard) continue;
           // Only a PENDING batch's row is locked (and briefly): once RUNNING, claimers do not touch it.
-          await client.query(
+          const started = await client.query(
             `UPDATE batches SET state = 'BATCH_STATE_RUNNING', start_time_ms = $1, update_time_ms = $1
              WHERE id = $2 AND state = 'BATCH_STATE_PENDING'`,
             [nowMs, id],
           );
           const batch = await client.query<BatchRow>('SELECT * FROM batches WHERE id = $1', [id]);
-          return { shard: shardFromRow(shard), batch: batchFromRow(batch.rows[0]!) };
+          return { shard: shardFromRow(shard), batch: batchFromRow(batch.rows[0]!), takeover, startedBatch: started.rowCount === 1 };
         }
         return undefined;
       }),

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import type { BatchRecord, ShardRecord } from '../../core/batch.js';
 import { postgresMigrations } from '../migrations/postgres/index.js';
+import { describeBatchStatsContract } from '../batch-stats.contract.js';
 import { describeOpenAIBatchStoreContract } from '../openai-batch-store.contract.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
@@ -40,6 +41,7 @@ async function openIsolated(schema = newSchema()): Promise<Store> {
 describeStoreContract('PostgreSQL', () => openIsolated());
 describeWebhookStoreContract('PostgreSQL', () => openIsolated());
 describeOpenAIBatchStoreContract('PostgreSQL', () => openIsolated());
+describeBatchStatsContract('PostgreSQL', () => openIsolated());
 
 test('PostgreSQL: concurrent opens of one new schema both migrate it', async () => {
   const schema = newSchema();
@@ -80,17 +82,33 @@ test('PostgreSQL: concurrent claimers never get the same shard', async () => {
     }));
     await store.batches.create(batch, shards);
     const claimed: string[] = [];
+    let starts = 0;
     await Promise.all(Array.from({ length: 5 }, async (_, worker) => {
       for (;;) {
         const claim = await store.shards.claim(`w${worker}`, 2_000, 1_000_000);
         if (!claim) return;
         claimed.push(`${claim.batch.id}/${claim.shard.index}`);
+        if (claim.startedBatch) starts++;
       }
     }));
     assert.equal(claimed.length, 50, 'every shard claimed');
+    assert.equal(starts, 1, 'exactly one claim started the batch');
     assert.equal(new Set(claimed).size, 50, 'no shard claimed twice');
     assert.equal((await store.batches.getById('b1'))?.state, 'BATCH_STATE_RUNNING');
     assert.equal(await store.shards.claim('late', 2_000, 1_000_000), undefined);
+  } finally {
+    await store.close();
+  }
+});
+
+test('PostgreSQL: the connection pool reports its use', async () => {
+  const store = await openIsolated();
+  try {
+    await store.ping();
+    const idle = store.connectionPool?.();
+    assert.equal(idle?.max, 10);
+    assert.equal(idle?.waiting, 0);
+    assert.ok(idle !== undefined && idle.total >= 1 && idle.idle === idle.total, 'after a query its connection is idle');
   } finally {
     await store.close();
   }

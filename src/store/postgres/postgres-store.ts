@@ -72,6 +72,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     webhookEvents: guardUnavailable(createPostgresWebhookEventRepository(pool)),
     deliveries: guardUnavailable(createPostgresDeliveryRepository(pool)),
     signingKeys: guardUnavailable(createPostgresSigningKeyRepository(pool)),
+    connectionPool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: maxConnections }),
     ping: async () => {
       try {
         await pool.query('SELECT 1');

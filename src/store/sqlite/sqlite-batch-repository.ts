@@ -14,6 +14,7 @@ import { fileToParams } from '../row-mapping.js';
 import { webhookEventParams } from '../webhook-row-mapping.js';
 import { INSERT_EVENT_SQL } from './sqlite-delivery-repository.js';
 import { INSERT_FILE_SQL } from './sqlite-file-repository.js';
+import { createSqliteBatchStats } from './sqlite-batch-stats.js';
 import { batchFromRow, batchToParams, batchUpdateValues, BATCH_INSERT_COLUMNS, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
 /** `, column = ?` for each field given. */
@@ -107,6 +108,7 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
   });
 
   return {
+    ...createSqliteBatchStats(db),
     create: async (batch, shards) => {
       try {
         create.immediate(batch, shards);

@@ -36,6 +36,7 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
      WHERE id = ? AND state = 'BATCH_STATE_PENDING'`,
   );
   const batchById = db.prepare('SELECT * FROM batches WHERE id = ?');
+  const shardState = db.prepare<[string, number], { state: string }>('SELECT state FROM shards WHERE batch_id = ? AND shard_index = ?');
   const renew = db.prepare(
     `UPDATE shards SET lease_expires_ms = ? WHERE batch_id = ? AND shard_index = ? AND lease_owner = ? AND state = 'running'
        AND EXISTS (SELECT 1 FROM batches b WHERE b.id = shards.batch_id AND ${RUNNABLE_BATCH_SQL('b')})`,
@@ -73,10 +74,14 @@ export function createSqliteShardRepository(db: Database): ShardRepository {
     if (!batch) return undefined;
     const index = pickShard.get(batch.id, batch.id, nowMs)?.shard_index;
     if (index === undefined || index === null) return undefined;
+    // A shard still `running` when claimable is one whose holder's lease lapsed: a takeover.
+    const takeover = shardState.get(batch.id, index)?.state === 'running';
     const shard = lease.get(owner, leaseUntilMs, batch.id, index);
     if (!shard) return undefined;
-    startBatch.run(nowMs, nowMs, batch.id);
-    return { shard: shardFromRow(shard), batch: batchFromRow(batchById.get(batch.id) as Parameters<typeof batchFromRow>[0]) };
+    const startedBatch = startBatch.run(nowMs, nowMs, batch.id).changes === 1;
+    return {
+      shard: shardFromRow(shard), batch: batchFromRow(batchById.get(batch.id) as Parameters<typeof batchFromRow>[0]), takeover, startedBatch,
+    };
   });
   const complete = db.transaction((batchId: string, index: number, owner: string, succeeded: number, failed: number, usage: string | null) => {
     if (finish.run(succeeded, failed, usage, batchId, index, owner).changes !== 1) return { completed: false, allDone: false };

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeBatchStatsContract } from '../batch-stats.contract.js';
 import { describeOpenAIBatchStoreContract } from '../openai-batch-store.contract.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
@@ -33,3 +34,4 @@ async function openInTempDir(): Promise<Store> {
 describeStoreContract('SQLite (file in a temp dir)', openInTempDir);
 describeWebhookStoreContract('SQLite (file in a temp dir)', openInTempDir);
 describeOpenAIBatchStoreContract('SQLite (file in a temp dir)', openInTempDir);
+describeBatchStatsContract('SQLite (file in a temp dir)', openInTempDir);
