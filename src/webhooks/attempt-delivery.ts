@@ -31,7 +31,7 @@ export interface AttemptDeps {
 export async function attemptDelivery(delivery: DeliveryRecord, deps: AttemptDeps, signal?: AbortSignal): Promise<DeliveryOutcome> {
   const { store, clock, logger } = deps;
   const attempt = delivery.attempts + 1;
-  const target = delivery.webhookId === undefined ? { uri: delivery.uri } : { webhook: delivery.webhookId };
+  const target = delivery.webhookId === undefined ? { uri: loggableUri(delivery.uri) } : { webhook: delivery.webhookId };
   const log = (outcome: DeliveryOutcome, result: Partial<SendResult>): void => {
     logger.info('webhook delivery', {
       event: 'webhook.delivery', delivery: delivery.id, eventType: delivery.eventType, tenant: delivery.tenantId, ...target, attempt,
@@ -70,4 +70,14 @@ export async function attemptDelivery(delivery: DeliveryRecord, deps: AttemptDep
   const nextAttemptMs = nowMs + retryDelayMs(attempt, deps.random);
   if (nextAttemptMs > delivery.createTimeMs + deps.retryWindowMs) return record({ kind: 'failed', nowMs, error }, result);
   return record({ kind: 'retry', nowMs, nextAttemptMs, error }, result);
+}
+
+/** A receiver URI as the log shows it: origin and path only, since a query string may carry a token. */
+export function loggableUri(uri: string): string {
+  try {
+    const url = new URL(uri);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
 }
