@@ -26,11 +26,11 @@ export function toResponseError(error: unknown): AppError {
 }
 
 export function errorBody(error: AppError): ErrorBody {
-  const details = error.errorInfo
-    ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', domain: 'googleapis.com', ...error.errorInfo }]
-    : undefined;
+  const details: unknown[] = [];
+  if (error.errorInfo) details.push({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', domain: 'googleapis.com', ...error.errorInfo });
+  if (error.quotaFailure) details.push({ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: error.quotaFailure });
   return {
-    error: { code: error.httpStatus, message: error.message, status: error.status, ...(details ? { details } : {}) },
+    error: { code: error.httpStatus, message: error.message, status: error.status, ...(details.length > 0 ? { details } : {}) },
   };
 }
 

@@ -19,6 +19,7 @@ import { isBlank, readLines } from '../lib/line-reader.js';
 import { OpenAIInputError, parseOpenAIBatchLine, type OpenAIEndpoint } from '../openai-compat/index.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { OpenAILineErrors } from './openai-line-errors.js';
+import { estimateCallTokens } from '../core/token-estimate.js';
 import { ShardPlanner } from './shard-planner.js';
 import { methodOf } from './submit-batch.js';
 
@@ -59,6 +60,7 @@ export async function planOpenAIInput(blobs: BlobStore, registry: BackendRegistr
     for await (const line of readLines(await blobs.read(request.sourceKey))) {
       if (isBlank(line.bytes)) continue;
       let native: string;
+      let tokens: number;
       try {
         const parsed = parseOpenAIBatchLine(line.bytes.toString('utf8'), endpoint);
         model ??= { name: parsed.model, line: line.number };
@@ -71,13 +73,14 @@ export async function planOpenAIInput(blobs: BlobStore, registry: BackendRegistr
         checkModel(parsed.model);
         customIds.add(parsed.customId, line.number);
         native = `${JSON.stringify(parsed.native)}\n`;
+        tokens = estimateCallTokens(parsed.native.request);
       } catch (error) {
         errors.add(line.number, error);
         continue;
       }
       if (errors.count > 0) continue;
       const bytes = Buffer.byteLength(native);
-      planner.add(offset, offset + bytes);
+      planner.add(offset, offset + bytes, tokens);
       offset += bytes;
       chunk.push(native);
       chunkBytes += bytes;

@@ -13,12 +13,15 @@ export const MAX_SHARD_BYTES = 16 * 1024 * 1024;
 export class ShardPlanner {
   readonly shards: ShardRecord[] = [];
   requestCount = 0;
+  /** Sum of the requests' token estimates (core/token-estimate.ts), for the enqueued-token quota. */
+  estimatedTokens = 0;
   private current: ShardRecord | undefined;
 
   constructor(private readonly batchId: string, private readonly shardSize: number) {}
 
-  /** Adds the next request, whose line spans [start, end) of the input blob. */
-  add(start: number, end: number): void {
+  /** Adds the next request, whose line spans [start, end) of the input blob, estimated at `tokens`. */
+  add(start: number, end: number, tokens = 0): void {
+    this.estimatedTokens += tokens;
     const shard = this.current;
     if (!shard || shard.requestCount >= this.shardSize || shard.byteEnd - shard.byteStart >= MAX_SHARD_BYTES) {
       this.current = {

@@ -92,3 +92,21 @@ test('the same Idempotency-Key gets the same batch, and a second input copy is n
   assert.equal((await storage.store.batches.list(TENANT, { limit: 10 })).length, 1);
   assert.deepEqual(readdirSync(join(storage.dir, 'batches')).map((id) => batchPrefix(id)), [batchPrefix(first.id)]);
 });
+
+test('without an explicit priority, the serviceTier the requests share becomes the batch priority', async () => {
+  const submit = testSubmitter(storage.store, storage.blobs, clock, 2);
+  const tiered = (...tiers: (string | undefined)[]) => tiers.map((serviceTier, i) => ({ request: { contents: [{ parts: [{ text: `t${i}` }] }], ...(serviceTier ? { serviceTier } : {}) } }));
+  const priorityOf = async (requests: unknown[], priority?: number): Promise<number> =>
+    (await submit({ ...batchInput({ kind: 'inline', requests }), priority })).priority;
+  assert.equal(await priorityOf(tiered('flex', 'FLEX')), -1);
+  assert.equal(await priorityOf(tiered('priority', 'SERVICE_TIER_PRIORITY')), 1);
+  assert.equal(await priorityOf(tiered('standard')), 0);
+  assert.equal(await priorityOf(tiered('flex', 'priority')), 0, 'mixed tiers: no mapping');
+  assert.equal(await priorityOf(tiered('flex', undefined)), 0, 'a request without a tier: no mapping');
+  assert.equal(await priorityOf(tiered('flex'), 5), 5, 'an explicit priority wins');
+  const file = await submitFile([0, 1].map((i) => JSON.stringify({ key: `p${i}`, request: { contents: [{ parts: [{ text: 'x' }] }], serviceTier: 'priority' } })).join('\n'));
+  assert.equal(file.priority, 0, 'batchInput gives priority 0 explicitly');
+  const unset = await submit({ ...batchInput({ kind: 'file', fileId: await uploadText(storage.store, storage.blobs, clock, JSON.stringify({ key: 'q', request: { contents: [{ parts: [{ text: 'x' }] }], serviceTier: 'priority' } })) }), priority: undefined });
+  assert.equal(unset.priority, 1);
+  assert.equal((await storage.store.batches.get(TENANT, unset.id))?.priority, 1);
+});

@@ -23,6 +23,10 @@ import { hashOfRequest, replayOf } from './idempotent-create.js';
 import { reportCreated } from './created-events.js';
 import type { EngineEvents } from '../core/engine-events.js';
 import { ShardPlanner } from './shard-planner.js';
+import { createAdmitted } from './admitted-create.js';
+import { checkBatchSize, DEFAULT_QUOTAS, limitsFor, type QuotaConfig } from '../core/quota.js';
+import { estimateCallTokens } from '../core/token-estimate.js';
+import { ServiceTierTally } from '../core/service-tier.js';
 
 export interface SubmitDeps {
   store: Store;
@@ -36,6 +40,8 @@ export interface SubmitDeps {
   completionWindowMs: number;
   /** Told of each batch created (metrics, the operator's log). */
   events?: EngineEvents;
+  /** Per-tenant batch quotas (batches, enqueued tokens per model, requests per batch); default none. */
+  quotas?: QuotaConfig;
 }
 
 export type BatchSource = { kind: 'file'; fileId: string } | { kind: 'inline'; requests: readonly unknown[] };
@@ -46,7 +52,8 @@ export interface SubmitBatchInput {
   /** Model id without `models/`. */
   model: string;
   displayName: string;
-  priority: number;
+  /** Higher runs first; when left out, the service tier the requests share (core/service-tier.ts), else 0. */
+  priority?: number | undefined;
   webhookConfig: unknown;
   source: BatchSource;
   /** Overrides the server's completion window for this batch. */
@@ -61,7 +68,7 @@ const MAX_LINE_ERRORS = 20;
 export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput) => Promise<BatchRecord> {
   const { store, blobs, clock } = deps;
 
-  const planFile = async (batchId: string, kind: BatchKind, key: string): Promise<ShardPlanner> => {
+  const planFile = async (batchId: string, kind: BatchKind, key: string, tiers: ServiceTierTally): Promise<ShardPlanner> => {
     const planner = new ShardPlanner(batchId, deps.shardSize);
     const errors: string[] = [];
     const keys = new DuplicateKeyFinder();
@@ -74,7 +81,8 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
           keys.add(parsed.key, line.number);
           keyed = true;
         }
-        planner.add(line.start, line.end);
+        planner.add(line.start, line.end, estimateCallTokens(parsed.request));
+        tiers.add(parsed.request.serviceTier);
       } catch (error) {
         errors.push(formatLineError(line.number, error));
         if (errors.length >= MAX_LINE_ERRORS) break;
@@ -104,14 +112,17 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     return errors;
   };
 
-  const writeInline = async (batchId: string, kind: BatchKind, requests: readonly unknown[], key: string): Promise<ShardPlanner> => {
+  const writeInline = async (batchId: string, kind: BatchKind, requests: readonly unknown[], key: string, tiers: ServiceTierTally): Promise<ShardPlanner> => {
     const planner = new ShardPlanner(batchId, deps.shardSize);
     const lines: string[] = [];
+    const tokens: number[] = [];
     const errors: string[] = [];
     requests.forEach((item, index) => {
       try {
         const parsed = parseBatchLine(JSON.stringify(item), kind);
         lines.push(JSON.stringify(parsed.metadata === undefined ? { request: parsed.request } : { request: parsed.request, metadata: parsed.metadata }));
+        tokens.push(estimateCallTokens(parsed.request));
+        tiers.add(parsed.request.serviceTier);
       } catch (error) {
         if (errors.length < MAX_LINE_ERRORS) {
           const message = error instanceof Error ? error.message : String(error);
@@ -123,9 +134,9 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     const sink = new PassThrough();
     const written = blobs.append(key, sink);
     let offset = 0;
-    for (const line of lines) {
+    for (const [index, line] of lines.entries()) {
       const bytes = Buffer.byteLength(line) + 1;
-      planner.add(offset, offset + bytes);
+      planner.add(offset, offset + bytes, tokens[index]);
       offset += bytes;
       sink.write(`${line}\n`);
     }
@@ -149,6 +160,8 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     }
     const batchId = deps.randomId(BATCH_ID_LENGTH);
     const key = batchInputKey(batchId);
+    const limits = limitsFor(deps.quotas ?? DEFAULT_QUOTAS, input.tenantId);
+    const tiers = new ServiceTierTally();
     let planner: ShardPlanner;
     try {
       if (input.source.kind === 'file') {
@@ -157,11 +170,12 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
           throw permissionDenied(fileAccessDeniedMessage(input.source.fileId));
         }
         await blobs.copy(file.blobKey, key);
-        planner = await planFile(batchId, input.kind, key);
+        planner = await planFile(batchId, input.kind, key, tiers);
       } else {
-        planner = await writeInline(batchId, input.kind, input.source.requests, key);
+        planner = await writeInline(batchId, input.kind, input.source.requests, key, tiers);
       }
       if (planner.requestCount === 0) throw invalidArgument('The batch has no requests: the input is empty.');
+      checkBatchSize(input.tenantId, limits, { model: resolved.id, requestCount: planner.requestCount, estimatedTokens: planner.estimatedTokens });
     } catch (error) {
       await blobs.deletePrefix(batchPrefix(batchId));
       throw error;
@@ -169,15 +183,16 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     const now = clock.now();
     const batch: BatchRecord = {
       id: batchId, tenantId: input.tenantId, kind: input.kind, model: resolved.id, displayName: input.displayName,
-      state: 'BATCH_STATE_PENDING', priority: input.priority, inputKind: input.source.kind,
+      state: 'BATCH_STATE_PENDING', priority: input.priority ?? tiers.priority, inputKind: input.source.kind,
       inputFileId: input.source.kind === 'file' ? input.source.fileId : undefined, inputBlobKey: key,
       requestCount: planner.requestCount, succeededCount: 0, failedCount: 0, resultsBlobKey: undefined,
       outputFileId: undefined, webhookConfig: input.webhookConfig, error: undefined, createTimeMs: now,
       updateTimeMs: now, startTimeMs: undefined, endTimeMs: undefined,
       deadlineMs: now + (input.completionWindowMs ?? deps.completionWindowMs),
       idempotencyKey: input.idempotencyKey, requestHash,
+      ...(planner.estimatedTokens > 0 ? { estimatedTokens: planner.estimatedTokens } : {}),
     };
-    const result = await store.batches.create(batch, planner.shards);
+    const result = await createAdmitted(deps, batch, planner.shards, limits);
     if (!result.created) {
       // Another create with the same key won the race: this one's input copy is not needed.
       await blobs.deletePrefix(batchPrefix(batchId));

@@ -23,6 +23,8 @@ import { hashOfRequest, replayOf } from './idempotent-create.js';
 import { reportCreated } from './created-events.js';
 import { kindOfEndpoint, planOpenAIInput, type OpenAIInputPlan } from './openai-input-plan.js';
 import type { SubmitDeps } from './submit-batch.js';
+import { createAdmitted } from './admitted-create.js';
+import { checkBatchSize, DEFAULT_QUOTAS, limitsFor } from '../core/quota.js';
 
 export interface SubmitOpenAIBatchInput {
   tenantId: string;
@@ -62,6 +64,16 @@ export function createOpenAIBatchSubmitter(deps: SubmitDeps): (input: SubmitOpen
     const failed = plan.errors.count > 0;
     // A failed batch keeps nothing of its input.
     if (failed) await blobs.deletePrefix(batchPrefix(batchId));
+    const limits = limitsFor(deps.quotas ?? DEFAULT_QUOTAS, input.tenantId);
+    const estimatedTokens = failed ? 0 : plan.planner.estimatedTokens;
+    if (!failed) {
+      try {
+        checkBatchSize(input.tenantId, limits, { model: plan.model, requestCount: plan.planner.requestCount, estimatedTokens });
+      } catch (error) {
+        await blobs.deletePrefix(batchPrefix(batchId));
+        throw error;
+      }
+    }
 
     const now = clock.now();
     const batch: BatchRecord = {
@@ -76,8 +88,9 @@ export function createOpenAIBatchSubmitter(deps: SubmitDeps): (input: SubmitOpen
         endpoint: input.endpoint, completionWindow: input.completionWindow, metadata: input.metadata,
         inputFileId: input.inputFileId, errors: failed ? plan.errors.sorted() : undefined,
       },
+      ...(estimatedTokens > 0 ? { estimatedTokens } : {}),
     };
-    const result = await store.batches.create(batch, failed ? [] : plan.planner.shards);
+    const result = await createAdmitted(deps, batch, failed ? [] : plan.planner.shards, limits);
     if (!result.created) {
       // Another create with the same key won the race: this one's input copy is not needed.
       await blobs.deletePrefix(batchPrefix(batchId));

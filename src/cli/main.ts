@@ -13,6 +13,7 @@ import { EXIT } from './exit-codes.js';
 import { registerBatchesCommand } from './batches-command.js';
 import { registerFilesCommand } from './files-command.js';
 import { registerModelsCommand } from './models-command.js';
+import { registerQuotaCommand } from './quota-command.js';
 import { registerRotateWebhookKeyCommand } from './rotate-webhook-key-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -33,6 +34,7 @@ registerRunCommand(program);
 registerWatchCommand(registerBatchesCommand(program));
 registerFilesCommand(program);
 registerModelsCommand(program);
+registerQuotaCommand(program);
 registerRotateWebhookKeyCommand(program);
 
 // A bug that escapes every handler ends the process loudly (status 70) instead of leaving it

@@ -12,7 +12,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ApiError, apiErrorOf } from './api-error.js';
-import type { BatchOperation, FileResource, ModelResource } from './wire-types.js';
+import type { BatchOperation, FileResource, ModelResource, QuotaView } from './wire-types.js';
 
 /** The @google/genai SDK's chunk size. */
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -53,6 +53,8 @@ export interface ApiClient {
   cancelBatch(name: string): Promise<void>;
   deleteBatch(name: string): Promise<void>;
   listModels(pageSize?: number, pageToken?: string): Promise<Page<ModelResource>>;
+  /** The caller's quotas and use (`GET /v1beta/quota`, a batchmode extension; not on Google's endpoint). */
+  getQuota(): Promise<QuotaView>;
 }
 
 /** `files/abc`, `abc` → `files/abc`; the same for batches. */
@@ -200,5 +202,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const page = await json<{ models?: ModelResource[]; nextPageToken?: string }>('models.list', `/v1beta/models${query(pageSize, pageToken)}`);
       return { items: page.models ?? [], nextPageToken: page.nextPageToken || undefined };
     },
+
+    getQuota: () => json<QuotaView>('quota.get', '/v1beta/quota'),
   };
 }

@@ -39,6 +39,19 @@ export interface BatchOperation {
   error?: { code?: number; message?: string; status?: string };
 }
 
+/** `GET /v1beta/quota` (batchmode extension): the caller's limits (absent = unlimited) and use. */
+export interface QuotaView {
+  tenantId: string;
+  limits: {
+    storedFileBytes?: number;
+    largestFileBytes?: number;
+    activeBatches?: number;
+    enqueuedTokensPerModel?: number;
+    requestsPerBatch?: number;
+  };
+  usage: { storedFileBytes: number; activeBatches: number; enqueuedTokensByModel: Record<string, number> };
+}
+
 export interface ModelResource {
   name: string;
   displayName?: string;

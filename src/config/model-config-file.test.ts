@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ConfigError } from './config-error.js';
-import { loadModelConfig } from './model-config-file.js';
+import { loadConfigFile, loadModelConfig } from './model-config-file.js';
+import { DEFAULT_QUOTAS, limitsFor } from '../core/quota.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batchmode-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,4 +59,27 @@ test('timeoutSeconds: a positive number of seconds per route, fractions allowed,
   for (const bad of ['0', '-1', '"ten"', '99999999']) {
     assert.throws(() => loadModelConfig(write('bad-timeout.yaml', `models:\n  - name: x\n    backend: { type: simulated }\n    timeoutSeconds: ${bad}\n`), {}), /models\[0\]\.timeoutSeconds/);
   }
+});
+
+test('quotas: defaults over Gemini file limits, per-tenant overrides by tenant id, no API keys as keys', () => {
+  const tenant = 'a'.repeat(24);
+  const yaml = [
+    'models:', '  - name: sim-*', '    backend: { type: simulated }',
+    'quotas:', '  default: { activeBatches: 10, storedFileBytes: 5000 }',
+    '  tenants:', `    ${tenant}: { activeBatches: 2, enqueuedTokensPerModel: 1000000, requestsPerBatch: 50000, largestFileBytes: 100 }`,
+  ].join('\n');
+  const { quotas } = loadConfigFile(write('quotas.yaml', yaml), {});
+  assert.deepEqual(limitsFor(quotas, 'b'.repeat(24)), { storedFileBytes: 5000, activeBatches: 10 });
+  assert.deepEqual(limitsFor(quotas, tenant), {
+    storedFileBytes: 5000, largestFileBytes: 100, activeBatches: 2, enqueuedTokensPerModel: 1_000_000, requestsPerBatch: 50_000,
+  });
+  assert.deepEqual(loadConfigFile(write('none.yaml', 'models:\n  - name: x\n    backend: { type: simulated }\n'), {}).quotas, DEFAULT_QUOTAS);
+  const bad = { models: [{ name: 'x', backend: { type: 'simulated' } }], quotas: { tenants: { 'sk-my-api-key': { activeBatches: 1 } }, default: { files: 1 } } };
+  assert.throws(() => loadConfigFile(write('bad-quotas.json', JSON.stringify(bad)), {}), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /quotas\.tenants: 'sk-m…' is not a tenant id .*never put API keys here/);
+    assert.doesNotMatch(error.message, /my-api-key/);
+    assert.match(error.message, /quotas\.default: Unrecognized key: "files"/);
+    return true;
+  });
 });

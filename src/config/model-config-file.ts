@@ -1,6 +1,7 @@
 /**
  * The model configuration file (`--config` / BATCHMODE_CONFIG, JSON or YAML): which backend
- * serves which model names (exact or glob), with per-model limits and pricing. Validated with
+ * serves which model names (exact or glob), with per-model limits and pricing, and the
+ * per-tenant quotas (`quotas`: default limits, overrides by tenant id). Validated with
  * one zod schema; every problem is reported with its path in the file. Secrets can stay out of
  * the file: `apiKeyEnv` names an environment variable that holds the key.
  */
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
+import { DEFAULT_QUOTAS, type QuotaConfig, type TenantLimits } from '../core/quota.js';
 import type { Pricing } from '../core/usage.js';
 import { ConfigError } from './config-error.js';
 
@@ -68,13 +70,39 @@ const modelSchema = z.strictObject({
   outputTokenLimit: z.number().int().positive().optional(),
 });
 
-const fileSchema = z.strictObject({ models: z.array(modelSchema).min(1) });
+const count = z.number().int().positive();
+/** A tenant's limits; a field left out keeps the default's (for `default`: Gemini's file limits, else unlimited). */
+const tenantLimitsSchema = z.strictObject({
+  storedFileBytes: count.optional(),
+  largestFileBytes: count.optional(),
+  activeBatches: count.optional(),
+  enqueuedTokensPerModel: count.optional(),
+  requestsPerBatch: count.optional(),
+}) satisfies z.ZodType<TenantLimits, unknown>;
+
+const quotasSchema = z.strictObject({
+  default: tenantLimitsSchema.optional(),
+  /** Keyed by tenant id (24 hex digits of the key's SHA-256, shown by `batchmode quota`; never the key). */
+  tenants: z.record(z.string(), tenantLimitsSchema).superRefine((tenants, context) => {
+    for (const id of Object.keys(tenants)) {
+      // Shown cut short: a key that is not a tenant id may well be an API key.
+      if (!/^[0-9a-f]{24}$/.test(id)) context.addIssue({ code: 'custom', message: `'${id.slice(0, 4)}…' is not a tenant id (24 lowercase hex digits, as \`batchmode quota\` shows); never put API keys here` });
+    }
+  }).optional(),
+});
+
+const fileSchema = z.strictObject({ models: z.array(modelSchema).min(1), quotas: quotasSchema.optional() });
 
 export type BackendConfig = z.output<typeof backendSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
 
 /** Reads and validates a config file; `env` resolves `apiKeyEnv` (and must hold the named variable). */
 export function loadModelConfig(path: string, env: Readonly<Record<string, string | undefined>>): ModelConfig[] {
+  return loadConfigFile(path, env).models;
+}
+
+/** The whole file: the models, and the quotas (DEFAULT_QUOTAS below what the file sets). */
+export function loadConfigFile(path: string, env: Readonly<Record<string, string | undefined>>): { models: ModelConfig[]; quotas: QuotaConfig } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -92,11 +120,16 @@ export function loadModelConfig(path: string, env: Readonly<Record<string, strin
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '') || '(top level)'}: ${issue.message}`);
     throw new ConfigError(`Invalid config file ${path}:\n${problems.join('\n')}`);
   }
-  return parsed.data.models.map((model, index) => {
+  const quotas: QuotaConfig = {
+    default: { ...DEFAULT_QUOTAS.default, ...parsed.data.quotas?.default },
+    tenants: parsed.data.quotas?.tenants ?? {},
+  };
+  const models = parsed.data.models.map((model, index) => {
     const backend = model.backend;
     if (backend.type === 'simulated' || backend.apiKeyEnv === undefined) return model;
     const key = env[backend.apiKeyEnv];
     if (!key) throw new ConfigError(`Invalid config file ${path}:\n  models[${index}].backend.apiKeyEnv: the environment variable ${backend.apiKeyEnv} is not set`);
     return { ...model, backend: { ...backend, apiKey: key } };
   });
+  return { models, quotas };
 }

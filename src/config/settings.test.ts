@@ -55,3 +55,9 @@ test('client settings: flags, then the SDK variables, then the local server and 
   assert.throws(() => loadClientConfig({}, { BATCHMODE_DATA_DIR: '/nowhere' }, noFile), (error: unknown) => error instanceof ConfigError && /--api-key or set GEMINI_API_KEY/.test(error.message));
   assert.throws(() => loadClientConfig({ baseUrl: 'ftp://x', apiKey: 'k' }, {}, noFile), /--base-url: not an http\(s\) URL/);
 });
+
+test('the largest-file quota follows --max-upload-bytes unless the config file sets it', () => {
+  assert.equal(loadConfig({}, {}).quotas.default.largestFileBytes, 2 * 1024 ** 3);
+  assert.equal(loadConfig({ maxUploadBytes: 4 * 1024 ** 3 }, {}).quotas.default.largestFileBytes, 4 * 1024 ** 3);
+  assert.equal(loadConfig({}, {}).quotas.default.storedFileBytes, 20 * 1024 ** 3);
+});

@@ -11,7 +11,8 @@ import { DEFAULT_CALL_TIMEOUT_MS } from '../backends/backend.js';
 import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, splitApiKeys } from './defaults.js';
-import { loadModelConfig, MAX_TIMEOUT_SECONDS, type ModelConfig } from './model-config-file.js';
+import { loadConfigFile, MAX_TIMEOUT_SECONDS, type ModelConfig } from './model-config-file.js';
+import { DEFAULT_QUOTAS, withLargestFileDefault, type QuotaConfig } from '../core/quota.js';
 import { LOG_LEVELS } from '../lib/logger.js';
 
 const GIB = 1024 * 1024 * 1024;
@@ -170,6 +171,8 @@ export type SettingName = keyof Settings;
 export type Config = Readonly<{ [K in SettingName]: z.output<Settings[K]['schema']> }> & {
   /** The model routes of the config file, if one was given. */
   readonly models: readonly ModelConfig[] | undefined;
+  /** Per-tenant quotas: the config file's `quotas` section over the defaults (DEFAULT_QUOTAS without a file). */
+  readonly quotas: QuotaConfig;
   /** The AWS_* variables (endpoint, region, credentials) for an s3:// blob URL. */
   readonly awsEnv: Readonly<Record<string, string>>;
 };
@@ -203,7 +206,9 @@ export function loadConfig(
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   values.dataDir = resolve(values.dataDir as string);
   const file = values.configFile as string | undefined;
-  values.models = file === undefined ? undefined : loadModelConfig(resolve(file), env);
+  const configFile = file === undefined ? undefined : loadConfigFile(resolve(file), env);
+  values.models = configFile?.models;
+  values.quotas = withLargestFileDefault(configFile?.quotas ?? DEFAULT_QUOTAS, values.maxUploadBytes as number);
   values.awsEnv = Object.freeze(Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('AWS_') && entry[1] !== undefined),
   ));

@@ -96,6 +96,8 @@ export interface BatchRecord {
   stopState?: StopState | undefined;
   /** Set on batches created through the OpenAI-compatible surface; undefined on native ones. */
   openai?: OpenAIBatchFields | undefined;
+  /** Estimated tokens of all its requests (core/token-estimate.ts), for the enqueued-token quota; absent when 0. */
+  estimatedTokens?: number | undefined;
 }
 
 /** A line error of an OpenAI batch's input (OpenAI's `errors.data[]` item). */

@@ -27,17 +27,31 @@ export const RPC_STATUS = {
 
 export type RpcStatusName = keyof typeof RPC_STATUS;
 
-/** google.rpc.ErrorInfo, the only detail type batchmode emits. */
+/** google.rpc.ErrorInfo, one of the two detail types batchmode emits (with QuotaFailure). */
 export interface ErrorInfo {
   reason: string;
   domain?: string;
   metadata?: Record<string, string>;
 }
 
+/** One google.rpc.QuotaFailure violation: the limit (`quotaId`, `quotaValue`) and the use it met. */
+export interface QuotaViolation {
+  subject: string;
+  description: string;
+  quotaId?: string;
+  quotaValue?: string;
+  quotaDimensions?: Record<string, string>;
+  /** batchmode's addition: what the tenant uses now, and what the refused call asked for. */
+  currentUsage?: string;
+  requested?: string;
+}
+
 export interface AppErrorOptions {
   /** HTTP status to answer with when it differs from the canonical mapping (e.g. 400 for a bad key). */
   httpStatus?: number;
   errorInfo?: ErrorInfo;
+  /** A google.rpc.QuotaFailure detail (quota refusals). */
+  quotaFailure?: QuotaViolation[];
   /** Extra headers for the HTTP response, e.g. `retry-after`. */
   headers?: Record<string, string>;
   cause?: unknown;
@@ -47,6 +61,7 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly httpStatus: number;
   readonly errorInfo: ErrorInfo | undefined;
+  readonly quotaFailure: QuotaViolation[] | undefined;
   readonly headers: Record<string, string>;
 
   constructor(
@@ -58,6 +73,7 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.httpStatus = options.httpStatus ?? RPC_STATUS[status].http;
     this.errorInfo = options.errorInfo;
+    this.quotaFailure = options.quotaFailure;
     this.headers = options.headers ?? {};
   }
 

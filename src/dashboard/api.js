@@ -144,5 +144,6 @@ export function createApi(key, hooks = {}) {
     deleteFile: (id) => call('DELETE', `v1beta/files/${encodeURIComponent(id)}`),
     downloadFile: (id, fileName) => download(`download/v1beta/files/${encodeURIComponent(id)}:download?alt=media`, fileName),
     listWorkers: () => call('GET', 'v1beta/workers'),
+    getQuota: () => call('GET', 'v1beta/quota'),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The dashboard's root: the signed-in key (kept in sessionStorage only, so it ends with the
  * browser tab), the navigation bar, and one view per route (router.js): `#/batches`,
- * `#/batches/<id>`, `#/new`, `#/files`, `#/workers`.
+ * `#/batches/<id>`, `#/new`, `#/files`, `#/workers`, `#/quota`.
  */
 import { render } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
@@ -14,6 +14,7 @@ import { FilesView } from './views/files.js';
 import { NewBatchView } from './views/new-batch.js';
 import { SignInView } from './views/sign-in.js';
 import { WorkersView } from './views/workers.js';
+import { QuotaView } from './views/quota.js';
 
 const KEY_ITEM = 'batchmode.apiKey';
 
@@ -54,6 +55,7 @@ function viewOf(route, api) {
     case 'new': return html`<${NewBatchView} api=${api} />`;
     case 'files': return html`<${FilesView} api=${api} />`;
     case 'workers': return html`<${WorkersView} api=${api} />`;
+    case 'quota': return html`<${QuotaView} api=${api} />`;
     default: return html`<${BatchesView} api=${api} />`;
   }
 }

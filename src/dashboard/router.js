@@ -10,6 +10,7 @@ export const NAV = [
   { view: 'new', label: 'New batch' },
   { view: 'files', label: 'Files' },
   { view: 'workers', label: 'Workers' },
+  { view: 'quota', label: 'Quota' },
 ];
 
 /** `#/batches/abc` → `{ view: 'batch', id: 'abc' }`; anything unknown is the batches list. */

@@ -1,5 +1,6 @@
 /** What the files services need; server/start-api.ts builds it. */
 import type { EngineEvents } from '../core/engine-events.js';
+import type { QuotaConfig } from '../core/quota.js';
 import type { Clock } from '../lib/clock.js';
 import type { IdGenerator } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
@@ -13,8 +14,10 @@ export interface FileServiceDeps {
   clock: Clock;
   randomId: IdGenerator;
   logger: Logger;
-  /** Largest file accepted (Gemini: 2 GB). */
+  /** Largest file accepted (Gemini: 2 GB); a tenant's quota may be smaller. */
   maxUploadBytes: number;
+  /** Per-tenant file quotas (stored bytes, largest file); default DEFAULT_QUOTAS of core/quota.ts. */
+  quotas?: QuotaConfig;
   /** Files expire this long after they are created (Gemini: 48 h). */
   fileRetentionMs: number;
   /**

@@ -16,6 +16,7 @@ import { MAX_DISPLAY_NAME_LENGTH, parseClientFileId, type FileRecord } from '../
 import { UPLOAD_ID_LENGTH, type UploadSession } from '../core/upload-session.js';
 import { ByteMeter, TooManyBytesError } from '../lib/byte-meter.js';
 import { FILE_ID_LENGTH, type FileServiceDeps } from './file-deps.js';
+import { createUploadQuota } from './upload-quota.js';
 import { createUploadState } from './upload-state.js';
 
 export interface NewFileMetadata {
@@ -50,6 +51,7 @@ const DEFAULT_MIME_TYPE = 'application/octet-stream';
 export function createUploadService(deps: FileServiceDeps): UploadService {
   const { store, blobs, clock, randomId, maxUploadBytes } = deps;
   const state = deps.uploadState ?? createUploadState(clock);
+  const quota = createUploadQuota(store, deps.quotas);
 
   const checkMetadata = (metadata: NewFileMetadata): { fileId: string; displayName: string; mimeType: string } => {
     const declared = metadata.declaredSizeBytes;
@@ -106,8 +108,22 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
       displayName: session.displayName, mimeType: session.mimeType, sizeBytes,
       sha256Hex: hash.digest('hex'), blobKey: session.stagingKey,
     });
-    if (!(await store.uploads.complete(session.uploadId, file))) throw alreadyExists(session.fileId);
+    let completed: boolean;
+    try {
+      completed = await store.uploads.complete(session.uploadId, file, quota.admission(session.tenantId, sizeBytes));
+    } catch (error) {
+      if (error instanceof AppError && error.status === 'RESOURCE_EXHAUSTED') await discard(session);
+      throw error;
+    }
+    if (!completed) throw alreadyExists(session.fileId);
     return file;
+  };
+
+  /** A refused upload leaves nothing: its session, running hash and staged bytes go. */
+  const discard = async (session: UploadSession): Promise<void> => {
+    await store.uploads.delete(session.uploadId);
+    state.forget(session.uploadId);
+    await blobs.delete(session.stagingKey);
   };
 
   /** Chunks of one upload never interleave (in this process; the store's advance guards the rest). */
@@ -125,13 +141,18 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
       const staged = (await blobs.size(session.stagingKey)) ?? 0;
       if (staged > received) await blobs.truncate(session.stagingKey, received);
       const hash = await hashOf(session);
-      const limit = (session.declaredSizeBytes ?? maxUploadBytes) - received;
+      const budget = await quota.budget(session.tenantId, session.declaredSizeBytes ?? maxUploadBytes);
+      const limit = budget.maxBytes - received;
       // A chunk sent again (its answer was lost) overlaps what we have: drop the overlap.
-      const meter = new ByteMeter({ hash, maxBytes: limit, skipBytes: received - chunk.offset });
+      const meter = new ByteMeter({ hash, maxBytes: Math.max(0, limit), skipBytes: received - chunk.offset });
       try {
         await blobs.append(session.stagingKey, pipeline(chunk.body, meter, () => undefined));
       } catch (error) {
         await blobs.truncate(session.stagingKey, received).catch(() => undefined);
+        if (error instanceof TooManyBytesError && budget.overQuota) {
+          await discard(session);
+          throw budget.overQuota();
+        }
         if (error instanceof TooManyBytesError) {
           throw invalidArgument(
             session.declaredSizeBytes === undefined
@@ -154,6 +175,7 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
   return {
     async start(metadata) {
       const { fileId, displayName, mimeType } = checkMetadata(metadata);
+      await quota.admitDeclared(metadata.tenantId, metadata.declaredSizeBytes);
       const now = clock.now();
       const uploadId = randomId(UPLOAD_ID_LENGTH);
       const session: UploadSession = {
@@ -184,21 +206,31 @@ export function createUploadService(deps: FileServiceDeps): UploadService {
 
     async uploadWhole(metadata, body) {
       const { fileId, displayName, mimeType } = checkMetadata(metadata);
+      await quota.admitDeclared(metadata.tenantId, metadata.declaredSizeBytes);
       const hash = createHash('sha256');
       const blobKey = fileKey(metadata.tenantId, fileId, randomId(8));
       const limit = metadata.declaredSizeBytes ?? maxUploadBytes;
-      const meter = new ByteMeter({ hash, maxBytes: limit });
+      const budget = await quota.budget(metadata.tenantId, limit);
+      const meter = new ByteMeter({ hash, maxBytes: budget.maxBytes });
       try {
         await blobs.append(blobKey, pipeline(body, meter, () => undefined));
       } catch (error) {
         await blobs.delete(blobKey);
+        if (error instanceof TooManyBytesError && budget.overQuota) throw budget.overQuota();
         if (error instanceof TooManyBytesError) throw invalidArgument(`Upload exceeds ${limit} bytes (the declared size or the per-file maximum).`);
         throw error;
       }
       const file = newFile(metadata.tenantId, fileId, {
         displayName, mimeType, sizeBytes: meter.bytes, sha256Hex: hash.digest('hex'), blobKey,
       });
-      if (!(await store.files.insert(file))) {
+      let inserted: boolean;
+      try {
+        inserted = await store.files.insert(file, quota.admission(metadata.tenantId, file.sizeBytes));
+      } catch (error) {
+        await blobs.delete(blobKey);
+        throw error;
+      }
+      if (!inserted) {
         await blobs.delete(blobKey);
         throw alreadyExists(fileId);
       }

@@ -53,6 +53,7 @@ export function configureEngine(input: {
       shardSize: config.shardSize,
       completionWindowMs: config.completionWindowHours * HOUR_MS,
       fileRetentionMs: config.fileRetentionHours * HOUR_MS,
+      quotas: config.quotas,
       webhooks: {
         pollMs: WEBHOOK_POLL_MS,
         timeoutMs: config.webhookTimeoutSeconds * 1000,

@@ -7,6 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { BackendRegistry } from '../backends/registry.js';
+import type { QuotaConfig } from '../core/quota.js';
 import { createBatchService, createBatchSubmitter, createOpenAIBatchSubmitter, type BatchService } from '../batches/index.js';
 import { NO_EVENTS, type EngineEvents } from '../core/engine-events.js';
 import { VERSION } from '../core/version.js';
@@ -41,6 +42,8 @@ export interface EngineSettings {
   /** How long a batch's results file is kept. */
   fileRetentionMs: number;
   webhooks: WebhookDeliverySettings;
+  /** Per-tenant batch quotas checked at create (core/quota.ts); default none. */
+  quotas?: QuotaConfig;
 }
 
 /** How this process delivers webhook events (every process does; the store hands out each delivery once). */
@@ -114,6 +117,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const submitDeps = {
     store, blobs, registry, clock, randomId: deps.randomId,
     shardSize: settings.shardSize, completionWindowMs: settings.completionWindowMs, events,
+    ...(settings.quotas ? { quotas: settings.quotas } : {}),
   };
   const submit = createBatchSubmitter(submitDeps);
   const submitOpenAI = createOpenAIBatchSubmitter(submitDeps);

@@ -20,6 +20,7 @@ import { openAIInteractiveRoutes } from '../api/openai/interactive-routes.js';
 import { uploadRoutes } from '../api/upload-routes.js';
 import { webhooksRoutes } from '../api/webhooks-routes.js';
 import { workersRoutes } from '../api/workers-routes.js';
+import { quotaRoutes } from '../api/quota-routes.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { composeRegistry } from './compose-backends.js';
 import { loadOrCreateKey } from '../auth/key-file.js';
@@ -82,6 +83,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const fileDeps = {
     store, blobs, clock: systemClock, randomId, logger,
     maxUploadBytes: config.maxUploadBytes, fileRetentionMs: config.fileRetentionHours * HOUR_MS, events,
+    quotas: config.quotas,
   };
   const { files, uploads } = createFileServices(fileDeps);
   const composed = composeRegistry(config);
@@ -111,6 +113,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }),
     ...webhooksRoutes({ webhooks }),
     ...workersRoutes({ directory }),
+    ...quotaRoutes({ quotas: config.quotas, usage: store.quotaUsage, maxUploadBytes: config.maxUploadBytes }),
     ...modelsRoutes({ models, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     // The web dashboard: `/` and `/dashboard/…`, static and public (its API calls carry the key).
     ...dashboardRoutes(),

@@ -136,6 +136,7 @@ export interface BatchRow {
   usage: string | null;
   stop_state: string | null;
   openai: string | null;
+  estimated_tokens: number;
 }
 
 export function batchFromRow(row: BatchRow): BatchRecord {
@@ -167,6 +168,7 @@ export function batchFromRow(row: BatchRow): BatchRecord {
     usage: row.usage === null ? undefined : (JSON.parse(row.usage) as TokenUsage),
     ...(row.stop_state === null ? {} : { stopState: row.stop_state as StopState }),
     ...(row.openai === null ? {} : { openai: openaiFromJson(row.openai) }),
+    ...(row.estimated_tokens > 0 ? { estimatedTokens: row.estimated_tokens } : {}),
   };
 }
 
@@ -184,7 +186,7 @@ export const BATCH_INSERT_COLUMNS = [
   'id', 'tenant_id', 'kind', 'model', 'display_name', 'state', 'priority', 'input_kind', 'input_file_id',
   'input_blob_key', 'request_count', 'succeeded_count', 'failed_count', 'results_blob_key', 'output_file_id',
   'webhook_config', 'error', 'create_time_ms', 'update_time_ms', 'start_time_ms', 'end_time_ms', 'deadline_ms',
-  'idempotency_key', 'request_hash', 'openai',
+  'idempotency_key', 'request_hash', 'openai', 'estimated_tokens',
 ] as const;
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
@@ -195,7 +197,7 @@ export function batchToParams(batch: BatchRecord): unknown[] {
     batch.inputFileId ?? null, batch.inputBlobKey, batch.requestCount, batch.succeededCount, batch.failedCount,
     batch.resultsBlobKey ?? null, batch.outputFileId ?? null, json(batch.webhookConfig), json(batch.error),
     batch.createTimeMs, batch.updateTimeMs, batch.startTimeMs ?? null, batch.endTimeMs ?? null, batch.deadlineMs,
-    batch.idempotencyKey ?? null, batch.requestHash ?? null, json(batch.openai),
+    batch.idempotencyKey ?? null, batch.requestHash ?? null, json(batch.openai), batch.estimatedTokens ?? 0,
   ];
 }
 

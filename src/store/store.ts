@@ -7,13 +7,15 @@
 import type { BatchRecord, BatchState, ShardRecord, StopState } from '../core/batch.js';
 import type { RpcStatus } from '../core/gemini-types.js';
 import type { FileRecord } from '../core/file.js';
+import type { Admission } from '../core/quota.js';
 import type { TokenUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
 import type { DeliveryOutcome, DeliveryRecord, SigningKey, WebhookEvent, WebhookRecord } from '../core/webhook.js';
 import type { ShardLease, WorkerRecord } from '../core/worker.js';
+import type { QuotaUsageRepository } from './quota-usage.js';
 import type { ConnectionPoolStats, ModelRequestCounts } from './store-stats.js';
 
-export type { ConnectionPoolStats, ModelRequestCounts };
+export type { ConnectionPoolStats, ModelRequestCounts, QuotaUsageRepository };
 
 /** Keyset position in a list: the last item of the previous page. */
 export interface ListCursor {
@@ -32,8 +34,11 @@ export interface ListOptions {
 }
 
 export interface FileRepository {
-  /** Inserts a new file; resolves false when the tenant already has a file with that id. */
-  insert(file: FileRecord): Promise<boolean>;
+  /**
+   * Inserts a new file; resolves false when the tenant already has a file with that id. `admit`
+   * gets the tenant's usage read in the same transaction (serialised per tenant); if it throws, nothing is inserted.
+   */
+  insert(file: FileRecord, admit?: Admission): Promise<boolean>;
   get(tenantId: string, id: string): Promise<FileRecord | undefined>;
   /** Newest first, then by id (or, with `ascending`, oldest first); `after` continues after that item. */
   list(tenantId: string, options: ListOptions): Promise<FileRecord[]>;
@@ -55,8 +60,9 @@ export interface UploadSessionRepository {
   /**
    * Atomically turns a session into its file: inserts `file` and removes the session.
    * Resolves false (and changes nothing) when the session is gone or the file id is taken.
+   * `admit` as in `files.insert`: when it throws, the session stays and no file is inserted.
    */
-  complete(uploadId: string, file: FileRecord): Promise<boolean>;
+  complete(uploadId: string, file: FileRecord, admit?: Admission): Promise<boolean>;
   delete(uploadId: string): Promise<UploadSession | undefined>;
   /** Sessions not touched since `beforeMs` (abandoned uploads to clean up). */
   listStale(beforeMs: number, limit: number): Promise<UploadSession[]>;
@@ -83,8 +89,9 @@ export interface BatchRepository {
    * A batch inserted already terminal (an OpenAI batch whose input failed validation:
    * BATCH_STATE_FAILED, no shards, no results) gets its webhook event queued in the same
    * transaction, as recordResults does; nothing ever claims, expires or finalizes it.
+   * `admit` as in `files.insert`; a batch whose idempotency key is taken is not admitted (the existing one is returned).
    */
-  create(batch: BatchRecord, shards: readonly ShardRecord[]): Promise<{ created: boolean; batch: BatchRecord }>;
+  create(batch: BatchRecord, shards: readonly ShardRecord[], admit?: Admission): Promise<{ created: boolean; batch: BatchRecord }>;
   findByIdempotencyKey(tenantId: string, key: string): Promise<BatchRecord | undefined>;
   get(tenantId: string, id: string): Promise<BatchRecord | undefined>;
   /** Any tenant's batch, for the engine. */
@@ -275,6 +282,7 @@ export interface SigningKeyRepository {
 
 export interface Store {
   readonly files: FileRepository;
+  readonly quotaUsage: QuotaUsageRepository;
   readonly uploads: UploadSessionRepository;
   readonly batches: BatchRepository;
   readonly shards: ShardRepository;

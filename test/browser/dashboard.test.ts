@@ -218,6 +218,14 @@ test('the dashboard, as a person uses it', async (t) => {
     await fetch(`${server.url}/v1beta/batches/${running}:cancel`, { method: 'POST', headers: { 'x-goog-api-key': KEY } });
   });
 
+  await t.test("quota: this key's limits and use", async () => {
+    await page.click('nav >> text=Quota');
+    await page.locator('table.quota tbody tr').first().waitFor();
+    const rows = await page.locator('table.quota tbody tr').allInnerTexts();
+    assert.match(rows.find((row) => row.startsWith('Stored file bytes')) ?? '', /20 GiB/, rows.join('\n'));
+    assert.match(rows.find((row) => row.startsWith('Concurrent batches')) ?? '', /unlimited/, rows.join('\n'));
+  });
+
   await t.test('sign out forgets the key; it never went into a URL; no CSP violation', async () => {
     // The watch for violations sees one: an injected inline script is refused and reported.
     const seen = problems.length;

@@ -38,7 +38,8 @@ export type BatchInputConfig = { kind: 'file'; fileName: string } | { kind: 'inl
 export interface ParsedBatchBody {
   completionWindowMs: number | undefined;
   displayName: string;
-  priority: number;
+  /** Undefined when the body sets none: the submitter then maps the requests' serviceTier. */
+  priority: number | undefined;
   webhookConfig: { uris?: string[] | undefined; userMetadata?: Record<string, unknown> | undefined } | undefined;
   input: BatchInputConfig;
 }
@@ -59,7 +60,7 @@ export function parseBatchBody(body: unknown): ParsedBatchBody {
   return {
     completionWindowMs: batch.completionWindow === undefined ? undefined : parseDuration(batch.completionWindow, 'batch.completionWindow'),
     displayName: batch.displayName ?? '',
-    priority: batch.priority ?? 0,
+    priority: batch.priority,
     webhookConfig: batch.webhookConfig,
     input,
   };

@@ -123,3 +123,9 @@ test('the fake rejects what the real API rejects, so the checks above can fail',
   assert.equal((await post(`/v1beta/models/${MODEL}:streamGenerateContent`, good, { 'x-goog-api-key': API_KEY })).status, 400);
   assert.equal((await post(`/v1/models/${MODEL}:generateContent`, good, { 'x-goog-api-key': API_KEY })).status, 404);
 });
+
+test('serviceTier is forwarded upstream as the client sent it', async () => {
+  await backendFor().generateContent({ ...ask('hi'), serviceTier: 'flex' }, call());
+  assert.equal(gemini.fake.received.at(-1)!.rejected, undefined);
+  assert.deepEqual(gemini.fake.received.at(-1)!.body, { ...ask('hi'), serviceTier: 'flex' });
+});

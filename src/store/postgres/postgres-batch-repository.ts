@@ -11,6 +11,7 @@ import type { BatchProgress, BatchRepository, BatchStateUpdate, ListOptions } fr
 import { insertWebhookEvent } from './postgres-delivery-repository.js';
 import { insertFile } from './postgres-file-repository.js';
 import { createPostgresBatchStats } from './postgres-batch-stats.js';
+import { lockTenantQuota, readTenantUsage } from './postgres-tenant-usage.js';
 import { isUniqueViolation, withTransaction, type Queryable } from './transaction.js';
 import { batchFromRow, batchToParams, batchUpdateValues, BATCH_INSERT_COLUMNS, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
@@ -36,9 +37,15 @@ export function createPostgresBatchRepository(pool: Pool): BatchRepository {
 
   return {
     ...createPostgresBatchStats(pool),
-    create: async (batch, shards) => {
+    create: async (batch, shards, admit) => {
       try {
         await withTransaction(pool, async (client) => {
+          if (admit) {
+            await lockTenantQuota(client, batch.tenantId);
+            // A create that repeats an idempotency key is not admitted: its insert fails, and the existing batch is returned.
+            const repeated = batch.idempotencyKey !== undefined && (await getOne(client, 'SELECT * FROM batches WHERE tenant_id = $1 AND idempotency_key = $2', [batch.tenantId, batch.idempotencyKey])) !== undefined;
+            if (!repeated) admit(await readTenantUsage(client, batch.tenantId));
+          }
           await client.query(INSERT_BATCH_SQL, batchToParams(batch));
           // Many shards per statement (PostgreSQL takes at most 65535 parameters per statement).
           const perStatement = Math.floor(60_000 / SHARD_COLUMNS);

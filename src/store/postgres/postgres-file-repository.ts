@@ -3,6 +3,8 @@ import type { Pool } from 'pg';
 import type { FileRecord } from '../../core/file.js';
 import type { FileRepository, ListOptions } from '../store.js';
 import { lockFileId, withTransaction, type Queryable } from './transaction.js';
+import type { Admission } from '../../core/quota.js';
+import { lockTenantQuota, readTenantUsage } from './postgres-tenant-usage.js';
 import { fileFromRow, fileToParams, type FileRow } from '../row-mapping.js';
 
 /** Inserts a file unless the tenant has one with that id (SQLite's INSERT OR IGNORE). */
@@ -26,19 +28,22 @@ export async function insertIfFileIdFree(
   fileId: string,
   takenSql: string,
   insert: (client: Queryable) => Promise<boolean>,
+  admit?: Admission,
 ): Promise<boolean> {
   return withTransaction(pool, async (client) => {
+    if (admit) await lockTenantQuota(client, tenantId);
     await lockFileId(client, tenantId, fileId);
     const taken = await client.query(takenSql, [tenantId, fileId]);
     if (taken.rowCount !== 0) return false;
+    if (admit) admit(await readTenantUsage(client, tenantId));
     return insert(client);
   });
 }
 
 export function createPostgresFileRepository(pool: Pool): FileRepository {
   return {
-    insert: async (file) =>
-      insertIfFileIdFree(pool, file.tenantId, file.id, 'SELECT 1 FROM upload_sessions WHERE tenant_id = $1 AND file_id = $2', (client) => insertFile(client, file)),
+    insert: async (file, admit) =>
+      insertIfFileIdFree(pool, file.tenantId, file.id, 'SELECT 1 FROM upload_sessions WHERE tenant_id = $1 AND file_id = $2', (client) => insertFile(client, file), admit),
     get: async (tenantId, id) => {
       const { rows } = await pool.query<FileRow>('SELECT * FROM files WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
       return rows[0] && fileFromRow(rows[0]);

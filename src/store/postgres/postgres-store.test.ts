@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { BatchRecord, ShardRecord } from '../../core/batch.js';
 import { postgresMigrations } from '../migrations/postgres/index.js';
 import { describeBatchStatsContract } from '../batch-stats.contract.js';
+import { describeQuotaUsageContract } from '../quota-usage.contract.js';
 import { describeOpenAIBatchStoreContract } from '../openai-batch-store.contract.js';
 import { describeStoreContract } from '../store.contract.js';
 import type { Store } from '../store.js';
@@ -42,6 +43,7 @@ describeStoreContract('PostgreSQL', () => openIsolated());
 describeWebhookStoreContract('PostgreSQL', () => openIsolated());
 describeOpenAIBatchStoreContract('PostgreSQL', () => openIsolated());
 describeBatchStatsContract('PostgreSQL', () => openIsolated());
+describeQuotaUsageContract('PostgreSQL', () => openIsolated());
 
 test('PostgreSQL: concurrent opens of one new schema both migrate it', async () => {
   const schema = newSchema();

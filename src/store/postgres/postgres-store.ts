@@ -14,6 +14,7 @@ import { migratePostgres, quoteIdentifier } from './migrate.js';
 import { createPostgresBatchRepository } from './postgres-batch-repository.js';
 import { createPostgresDeliveryRepository, createPostgresWebhookEventRepository } from './postgres-delivery-repository.js';
 import { createPostgresFileRepository } from './postgres-file-repository.js';
+import { createPostgresQuotaUsageRepository } from './postgres-tenant-usage.js';
 import { createPostgresShardRepository } from './postgres-shard-repository.js';
 import { createPostgresUploadRepository } from './postgres-upload-repository.js';
 import { createPostgresSigningKeyRepository, createPostgresWebhookRepository } from './postgres-webhook-repository.js';
@@ -64,6 +65,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   return {
     files: guardUnavailable(createPostgresFileRepository(pool)),
+    quotaUsage: guardUnavailable(createPostgresQuotaUsageRepository(pool)),
     uploads: guardUnavailable(createPostgresUploadRepository(pool)),
     batches: guardUnavailable(createPostgresBatchRepository(pool)),
     shards: guardUnavailable(createPostgresShardRepository(pool)),

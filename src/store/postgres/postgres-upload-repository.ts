@@ -4,6 +4,7 @@ import { sessionFromRow, type UploadRow } from '../row-mapping.js';
 import type { UploadSessionRepository } from '../store.js';
 import { insertFile, insertIfFileIdFree } from './postgres-file-repository.js';
 import { lockFileId, withTransaction } from './transaction.js';
+import { lockTenantQuota, readTenantUsage } from './postgres-tenant-usage.js';
 
 /** Rolls the completing transaction back when the file id was taken meanwhile. */
 class FileIdTaken extends Error {}
@@ -30,12 +31,14 @@ export function createPostgresUploadRepository(pool: Pool): UploadSessionReposit
         'UPDATE upload_sessions SET received_bytes = $1, update_time_ms = $2 WHERE upload_id = $3 AND received_bytes = $4',
         [receivedBytes, nowMs, uploadId, expectedBytes],
       )).rowCount === 1,
-    complete: async (uploadId, file) => {
+    complete: async (uploadId, file, admit) => {
       try {
         return await withTransaction(pool, async (client) => {
+          if (admit) await lockTenantQuota(client, file.tenantId);
           await lockFileId(client, file.tenantId, file.id);
           const removed = await client.query('DELETE FROM upload_sessions WHERE upload_id = $1', [uploadId]);
           if (removed.rowCount !== 1) return false;
+          if (admit) admit(await readTenantUsage(client, file.tenantId));
           if (!(await insertFile(client, file))) throw new FileIdTaken();
           return true;
         });

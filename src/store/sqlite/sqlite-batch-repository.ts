@@ -15,6 +15,8 @@ import { webhookEventParams } from '../webhook-row-mapping.js';
 import { INSERT_EVENT_SQL } from './sqlite-delivery-repository.js';
 import { INSERT_FILE_SQL } from './sqlite-file-repository.js';
 import { createSqliteBatchStats } from './sqlite-batch-stats.js';
+import { createSqliteTenantUsage } from './sqlite-tenant-usage.js';
+import type { Admission } from '../../core/quota.js';
 import { batchFromRow, batchToParams, batchUpdateValues, BATCH_INSERT_COLUMNS, FINAL_STATE_SQL, RUNNABLE_BATCH_SQL, USAGE_FIELDS, type BatchRow, type UsageField } from '../row-mapping.js';
 
 /** `, column = ?` for each field given. */
@@ -65,7 +67,11 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
   );
 
   const insertEvent = db.prepare(INSERT_EVENT_SQL);
-  const create = db.transaction((batch: BatchRecord, shards: readonly ShardRecord[]) => {
+  const usage = createSqliteTenantUsage(db);
+  const create = db.transaction((batch: BatchRecord, shards: readonly ShardRecord[], admit: Admission | undefined) => {
+    // A create that repeats an idempotency key is not admitted: its insert fails, and the caller replays.
+    const repeated = batch.idempotencyKey !== undefined && byIdempotencyKey.get(batch.tenantId, batch.idempotencyKey) !== undefined;
+    if (!repeated) admit?.(usage(batch.tenantId));
     insertBatch.run(...batchToParams(batch));
     for (const shard of shards) {
       insertShard.run(shard.batchId, shard.index, shard.firstRequest, shard.requestCount, shard.byteStart,
@@ -109,9 +115,9 @@ export function createSqliteBatchRepository(db: Database): BatchRepository {
 
   return {
     ...createSqliteBatchStats(db),
-    create: async (batch, shards) => {
+    create: async (batch, shards, admit) => {
       try {
-        create.immediate(batch, shards);
+        create.immediate(batch, shards, admit);
         return { created: true, batch };
       } catch (error) {
         const existing = batch.idempotencyKey === undefined ? undefined : byIdempotencyKey.get(batch.tenantId, batch.idempotencyKey);

@@ -6,6 +6,8 @@ import type { Database } from 'better-sqlite3';
 import type { FileRepository, ListOptions } from '../store.js';
 import type { FileRecord } from '../../core/file.js';
 import { fileFromRow, fileToParams, type FileRow } from '../row-mapping.js';
+import type { Admission } from '../../core/quota.js';
+import { createSqliteTenantUsage } from './sqlite-tenant-usage.js';
 
 export const INSERT_FILE_SQL = `INSERT OR IGNORE INTO files (tenant_id, id, display_name, mime_type, size_bytes,
   sha256_hex, state, source, blob_key, create_time_ms, update_time_ms, expiration_time_ms)
@@ -35,13 +37,15 @@ export function createSqliteFileRepository(db: Database): FileRepository {
     'SELECT * FROM files WHERE expiration_time_ms <= ? ORDER BY expiration_time_ms LIMIT ?',
   );
   const uploadWithFileId = db.prepare('SELECT 1 FROM upload_sessions WHERE tenant_id = ? AND file_id = ?');
-  const insertIfFree = db.transaction((file: FileRecord): boolean => {
+  const usage = createSqliteTenantUsage(db);
+  const insertIfFree = db.transaction((file: FileRecord, admit: Admission | undefined): boolean => {
     if (uploadWithFileId.get(file.tenantId, file.id) !== undefined) return false;
+    admit?.(usage(file.tenantId));
     return insert.run(...fileToParams(file)).changes === 1;
   });
 
   return {
-    insert: async (file) => insertIfFree.immediate(file),
+    insert: async (file, admit) => insertIfFree.immediate(file, admit),
     get: async (tenantId, id) => {
       const row = get.get(tenantId, id);
       return row && fileFromRow(row);

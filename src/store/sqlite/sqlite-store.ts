@@ -14,6 +14,7 @@ import { migrateSqlite } from './migrate.js';
 import { createSqliteBatchRepository } from './sqlite-batch-repository.js';
 import { createSqliteDeliveryRepository, createSqliteWebhookEventRepository } from './sqlite-delivery-repository.js';
 import { createSqliteFileRepository } from './sqlite-file-repository.js';
+import { createSqliteQuotaUsageRepository } from './sqlite-tenant-usage.js';
 import { createSqliteShardRepository } from './sqlite-shard-repository.js';
 import { createSqliteUploadRepository } from './sqlite-upload-repository.js';
 import { createSqliteSigningKeyRepository, createSqliteWebhookRepository } from './sqlite-webhook-repository.js';
@@ -32,6 +33,7 @@ export function openSqliteStore(path: string): Store {
   // A full disk (SQLITE_FULL) is UNAVAILABLE, with a message that names the disk.
   return {
     files: mapErrors(createSqliteFileRepository(db), asDiskError),
+    quotaUsage: mapErrors(createSqliteQuotaUsageRepository(db), asDiskError),
     uploads: mapErrors(createSqliteUploadRepository(db), asDiskError),
     batches: mapErrors(createSqliteBatchRepository(db), asDiskError),
     shards: mapErrors(createSqliteShardRepository(db), asDiskError),

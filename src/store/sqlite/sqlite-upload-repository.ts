@@ -6,6 +6,8 @@ import { sessionFromRow, type UploadRow } from '../row-mapping.js';
 import type { UploadSessionRepository } from '../store.js';
 import { fileToParams } from '../row-mapping.js';
 import { INSERT_FILE_SQL } from './sqlite-file-repository.js';
+import type { Admission } from '../../core/quota.js';
+import { createSqliteTenantUsage } from './sqlite-tenant-usage.js';
 
 export function createSqliteUploadRepository(db: Database): UploadSessionRepository {
   const insert = db.prepare(`INSERT OR IGNORE INTO upload_sessions (upload_id, tenant_id, file_id, display_name,
@@ -30,8 +32,10 @@ export function createSqliteUploadRepository(db: Database): UploadSessionReposit
       session.createTimeMs, session.updateTimeMs,
     ).changes === 1;
   });
-  const complete = db.transaction((uploadId: string, file: FileRecord): boolean => {
+  const usage = createSqliteTenantUsage(db);
+  const complete = db.transaction((uploadId: string, file: FileRecord, admit: Admission | undefined): boolean => {
     if (remove.get(uploadId) === undefined) return false;
+    admit?.(usage(file.tenantId));
     if (insertFile.run(...fileToParams(file)).changes !== 1) throw new FileIdTaken();
     return true;
   });
@@ -44,9 +48,9 @@ export function createSqliteUploadRepository(db: Database): UploadSessionReposit
     },
     advance: async (uploadId, expectedBytes, receivedBytes, nowMs) =>
       advance.run(receivedBytes, nowMs, uploadId, expectedBytes).changes === 1,
-    complete: async (uploadId, file) => {
+    complete: async (uploadId, file, admit) => {
       try {
-        return complete.immediate(uploadId, file);
+        return complete.immediate(uploadId, file, admit);
       } catch (error) {
         if (error instanceof FileIdTaken) return false;
         throw error;

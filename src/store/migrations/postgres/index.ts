@@ -5,6 +5,7 @@ import { sql as workers } from './0002-workers.js';
 import { sql as stopState } from './0003-stop-state.js';
 import { sql as webhooks } from './0004-webhooks.js';
 import { sql as openaiBatches } from './0005-openai-batches.js';
+import { sql as batchTokenEstimate } from './0006-batch-token-estimate.js';
 
 export type { Migration };
 
@@ -14,4 +15,5 @@ export const postgresMigrations: readonly Migration[] = [
   { version: 3, name: 'stop-state', sql: stopState },
   { version: 4, name: 'webhooks', sql: webhooks },
   { version: 5, name: 'openai-batches', sql: openaiBatches },
+  { version: 6, name: 'batch-token-estimate', sql: batchTokenEstimate },
 ];

@@ -8,6 +8,7 @@ import { sql as workers } from './0006-workers.js';
 import { sql as stopState } from './0007-stop-state.js';
 import { sql as webhooks } from './0008-webhooks.js';
 import { sql as openaiBatches } from './0009-openai-batches.js';
+import { sql as batchTokenEstimate } from './0010-batch-token-estimate.js';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 7, name: 'stop-state', sql: stopState },
   { version: 8, name: 'webhooks', sql: webhooks },
   { version: 9, name: 'openai-batches', sql: openaiBatches },
+  { version: 10, name: 'batch-token-estimate', sql: batchTokenEstimate },
 ];
