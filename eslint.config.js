@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 /** Every folder of src/, as the import patterns that reach it. */
-const folders = ['lib', 'core', 'openai-compat', 'store', 'backends', 'files', 'batches', 'webhooks', 'worker', 'models', 'auth', 'api', 'observability', 'config', 'server', 'client', 'cli'];
+const folders = ['lib', 'core', 'openai-compat', 'store', 'backends', 'files', 'caches', 'batches', 'webhooks', 'worker', 'models', 'auth', 'api', 'observability', 'config', 'server', 'client', 'cli'];
 const reach = (names) => names.map((name) => `**/${name}/**`);
 /** Everything but the folders a layer may import. */
 const allBut = (allowed) => reach(folders.filter((name) => !allowed.includes(name)));
@@ -22,12 +22,13 @@ const layers = {
   'src/backends/**': allBut(['backends', 'openai-compat', 'core', 'lib']),
   'src/auth/**': allBut(['auth', 'core', 'lib']),
   'src/files/**': [...allBut(['files', 'store', 'backends', 'core', 'lib']), ...adapters],
+  'src/caches/**': [...allBut(['caches', 'store', 'backends', 'core', 'lib']), ...adapters],
   'src/batches/**': [...allBut(['batches', 'store', 'backends', 'openai-compat', 'core', 'lib']), ...adapters],
   'src/webhooks/**': [...allBut(['webhooks', 'store', 'core', 'lib']), ...adapters],
   'src/models/**': allBut(['models', 'files', 'backends', 'core', 'lib']),
   'src/worker/**': [...allBut(['worker', 'batches', 'files', 'store', 'backends', 'core', 'lib']), ...adapters],
   'src/api/**': [...allBut(['api', 'files', 'store', 'auth', 'openai-compat', 'core', 'lib']), ...adapters,
-    '!**/batches/index.js', '!**/models/index.js', '!**/webhooks/index.js', '!**/worker/worker-directory.js'],
+    '!**/batches/index.js', '!**/caches/index.js', '!**/models/index.js', '!**/webhooks/index.js', '!**/worker/worker-directory.js'],
   'src/observability/**': [...allBut(['observability', 'store', 'core', 'lib']), ...adapters],
   'src/config/**': allBut(['config', 'backends', 'auth', 'core', 'lib']),
   'src/client/**': allBut(['client', 'core', 'lib']),

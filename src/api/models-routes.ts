@@ -128,7 +128,7 @@ export function modelsRoutes(deps: ModelsRoutesDeps): Route[] {
         const raw = objectBody(await body(context), 'CountTokensRequest') as { generateContentRequest?: unknown; generate_content_request?: unknown };
         const inner = raw.generateContentRequest ?? raw.generate_content_request;
         const request = inner === undefined ? generateRequest(raw) : generateRequest(inner);
-        sendJson(context.response, 200, { totalTokens: await models.countTokens(model(context), request, requestSignal(context)) });
+        sendJson(context.response, 200, await models.countTokens(context.tenantId, model(context), request, requestSignal(context)));
       },
     },
   ];

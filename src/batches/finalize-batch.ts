@@ -24,7 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errorFileId, isTerminal, resultsFileId, type BatchRecord } from '../core/batch.js';
-import { resultsKey, shardLogsPrefix } from '../core/blob-keys.js';
+import { batchCachesKey, resultsKey, shardLogsPrefix } from '../core/blob-keys.js';
 import type { FileRecord } from '../core/file.js';
 import type { EngineEvents } from '../core/engine-events.js';
 import type { Clock } from '../lib/clock.js';
@@ -127,8 +127,9 @@ export async function finalizeBatch(batchId: string, deps: FinalizeDeps): Promis
     tenantId: batch.tenantId, batchId, model: batch.model, state, requestCount: batch.requestCount,
     succeeded: tally.succeeded, failed: tally.failed, usage: tally.usage, durationMs: (fields.endTimeMs ?? now) - batch.createTimeMs, finalizeMs,
   });
-  // The results files now hold everything: the input copy and the shard logs can go.
+  // The results files now hold everything: the input copy, the shard logs and the frozen caches can go.
   await blobs.deletePrefix(shardLogsPrefix(batchId));
   await blobs.delete(batch.inputBlobKey);
+  await blobs.delete(batchCachesKey(batchId));
   return final ?? store.batches.getById(batchId);
 }

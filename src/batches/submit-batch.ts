@@ -3,7 +3,8 @@
  * every line of a file is parsed and checked, keys must be unique, and a bad file is refused
  * with one 400 listing `Error on line N: …`. A file batch takes its own snapshot of the input
  * (files may be deleted while it runs); an inline batch's requests are written out as JSONL
- * in the same form. The batch and all its shards are then created in one transaction.
+ * in the same form. Caches the requests name are resolved per line and frozen with the batch
+ * (batch-caches.ts). The batch and all its shards are then created in one transaction.
  */
 import { PassThrough } from 'node:stream';
 import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord } from '../core/batch.js';
@@ -27,6 +28,8 @@ import { createAdmitted } from './admitted-create.js';
 import { checkBatchSize, DEFAULT_QUOTAS, limitsFor, type QuotaConfig } from '../core/quota.js';
 import { estimateCallTokens } from '../core/token-estimate.js';
 import { ServiceTierTally } from '../core/service-tier.js';
+import type { GenerateContentRequest } from '../core/gemini-types.js';
+import { createCacheCollector, type CacheCollector } from './batch-caches.js';
 
 export interface SubmitDeps {
   store: Store;
@@ -68,7 +71,11 @@ const MAX_LINE_ERRORS = 20;
 export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput) => Promise<BatchRecord> {
   const { store, blobs, clock } = deps;
 
-  const planFile = async (batchId: string, kind: BatchKind, key: string, tiers: ServiceTierTally): Promise<ShardPlanner> => {
+  /** The tokens a request may cost, its cache's prefix included (the cache is resolved, or the line fails). */
+  const tokensOf = async (request: Parameters<typeof estimateCallTokens>[0], kind: BatchKind, caches: CacheCollector): Promise<number> =>
+    estimateCallTokens(request) + (kind === 'generate' ? await caches.use(request as GenerateContentRequest) : 0);
+
+  const planFile = async (batchId: string, kind: BatchKind, key: string, tiers: ServiceTierTally, caches: CacheCollector): Promise<ShardPlanner> => {
     const planner = new ShardPlanner(batchId, deps.shardSize);
     const errors: string[] = [];
     const keys = new DuplicateKeyFinder();
@@ -81,7 +88,7 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
           keys.add(parsed.key, line.number);
           keyed = true;
         }
-        planner.add(line.start, line.end, estimateCallTokens(parsed.request));
+        planner.add(line.start, line.end, await tokensOf(parsed.request, kind, caches));
         tiers.add(parsed.request.serviceTier);
       } catch (error) {
         errors.push(formatLineError(line.number, error));
@@ -112,16 +119,18 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     return errors;
   };
 
-  const writeInline = async (batchId: string, kind: BatchKind, requests: readonly unknown[], key: string, tiers: ServiceTierTally): Promise<ShardPlanner> => {
+  const writeInline = async (
+    batchId: string, kind: BatchKind, requests: readonly unknown[], key: string, tiers: ServiceTierTally, caches: CacheCollector,
+  ): Promise<ShardPlanner> => {
     const planner = new ShardPlanner(batchId, deps.shardSize);
     const lines: string[] = [];
     const tokens: number[] = [];
     const errors: string[] = [];
-    requests.forEach((item, index) => {
+    for (const [index, item] of requests.entries()) {
       try {
         const parsed = parseBatchLine(JSON.stringify(item), kind);
+        tokens.push(await tokensOf(parsed.request, kind, caches));
         lines.push(JSON.stringify(parsed.metadata === undefined ? { request: parsed.request } : { request: parsed.request, metadata: parsed.metadata }));
-        tokens.push(estimateCallTokens(parsed.request));
         tiers.add(parsed.request.serviceTier);
       } catch (error) {
         if (errors.length < MAX_LINE_ERRORS) {
@@ -129,7 +138,7 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
           errors.push(`Invalid request at 'batch.inputConfig.requests.requests[${index}]': ${message}`);
         }
       }
-    });
+    }
     if (errors.length > 0) throw invalidArgument(errors.join('\n'));
     const sink = new PassThrough();
     const written = blobs.append(key, sink);
@@ -162,6 +171,7 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     const key = batchInputKey(batchId);
     const limits = limitsFor(deps.quotas ?? DEFAULT_QUOTAS, input.tenantId);
     const tiers = new ServiceTierTally();
+    const caches = createCacheCollector(store, input.tenantId, resolved.id, clock.now());
     let planner: ShardPlanner;
     try {
       if (input.source.kind === 'file') {
@@ -170,12 +180,13 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
           throw permissionDenied(fileAccessDeniedMessage(input.source.fileId));
         }
         await blobs.copy(file.blobKey, key);
-        planner = await planFile(batchId, input.kind, key, tiers);
+        planner = await planFile(batchId, input.kind, key, tiers, caches);
       } else {
-        planner = await writeInline(batchId, input.kind, input.source.requests, key, tiers);
+        planner = await writeInline(batchId, input.kind, input.source.requests, key, tiers, caches);
       }
       if (planner.requestCount === 0) throw invalidArgument('The batch has no requests: the input is empty.');
       checkBatchSize(input.tenantId, limits, { model: resolved.id, requestCount: planner.requestCount, estimatedTokens: planner.estimatedTokens });
+      await caches.save(blobs, batchId);
     } catch (error) {
       await blobs.deletePrefix(batchPrefix(batchId));
       throw error;

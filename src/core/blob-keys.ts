@@ -3,6 +3,7 @@
  * prefixes that are deleted together. Pure naming, no I/O; batches/, files/ and worker/ use it.
  *
  *   batches/<batch>/input.jsonl           the batch's own copy of its input
+ *   batches/<batch>/caches.json           the caches its requests name, as they were at create
  *   batches/<batch>/shards/<index>.log    a shard's output log (shard-log.ts)
  *   batches/<batch>/results-<attempt>.jsonl  the results, one attempt per finalize run
  *   files/<tenant>/<file>.<version>       an uploaded file's bytes (one-shot uploads)
@@ -13,6 +14,9 @@
 export const batchPrefix = (batchId: string): string => `batches/${batchId}/`;
 
 export const batchInputKey = (batchId: string): string => `${batchPrefix(batchId)}input.jsonl`;
+
+/** The caches a batch's requests name, frozen at create so that they outlive expiry and deletion while it runs. */
+export const batchCachesKey = (batchId: string): string => `${batchPrefix(batchId)}caches.json`;
 
 /** Every shard log of one batch (ends with `/`). */
 export const shardLogsPrefix = (batchId: string): string => `${batchPrefix(batchId)}shards/`;

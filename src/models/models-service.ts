@@ -17,6 +17,7 @@ import type {
 import { modelIdOf } from '../core/model-name.js';
 import { estimatePromptTokens } from '../core/token-estimate.js';
 import type { FileResolver } from '../files/file-resolver.js';
+import { reportCachedTokens, withCachedContent, type CacheResolver } from './cached-content-use.js';
 
 export interface InteractiveService {
   listModels(): ModelInfo[];
@@ -24,7 +25,13 @@ export interface InteractiveService {
   generateContent(tenantId: string, model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<GenerateContentResponse>;
   streamGenerateContent(tenantId: string, model: string, request: GenerateContentRequest, signal: AbortSignal): AsyncIterable<GenerateContentResponse>;
   embedContent(model: string, request: EmbedContentRequest, signal: AbortSignal): Promise<EmbedContentResponse>;
-  countTokens(model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<number>;
+  countTokens(tenantId: string, model: string, request: GenerateContentRequest, signal: AbortSignal): Promise<TokenCount>;
+}
+
+/** countTokens' answer: `cachedContentTokenCount` only when the request names a cache. */
+export interface TokenCount {
+  totalTokens: number;
+  cachedContentTokenCount?: number;
 }
 
 export function backendErrorToAppError(error: unknown): unknown {
@@ -37,6 +44,8 @@ export function createInteractiveService(
   registry: BackendRegistry,
   /** Reads a tenant's uploaded files for `fileData` parts. */
   resolverFor: (tenantId: string) => FileResolver,
+  /** Finds a tenant's cache for requests naming one (`cachedContent`); without it the name goes to the backend as sent. */
+  resolveCache?: CacheResolver,
 ): InteractiveService {
   const resolve = (model: string, method: string): ResolvedModel => {
     const resolved = registry.resolve(model);
@@ -66,18 +75,21 @@ export function createInteractiveService(
       if (!resolved) throw new AppError('NOT_FOUND', `Model is not found: models/${modelIdOf(model)} for api version v1beta`);
       return resolved.info;
     },
-    generateContent(tenantId, model, request, signal) {
+    async generateContent(tenantId, model, asked, signal) {
       const resolved = resolve(model, 'generateContent');
-      return call(() => resolved.backend.generateContent(request, { model: resolved.id, signal, resolveFile: resolverFor(tenantId) }));
+      const { request, cachedTokens } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
+      const response = await call(() => resolved.backend.generateContent(request, { model: resolved.id, signal, resolveFile: resolverFor(tenantId) }));
+      return reportCachedTokens(response, cachedTokens);
     },
-    async *streamGenerateContent(tenantId, model, request, signal) {
+    async *streamGenerateContent(tenantId, model, asked, signal) {
       const resolved = resolve(model, 'generateContent');
+      const { request, cachedTokens } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
       const options = { model: resolved.id, signal, resolveFile: resolverFor(tenantId) };
       try {
         if (resolved.backend.streamGenerateContent) {
-          yield* resolved.backend.streamGenerateContent(request, options);
+          for await (const chunk of resolved.backend.streamGenerateContent(request, options)) yield reportCachedTokens(chunk, cachedTokens);
         } else {
-          yield await resolved.backend.generateContent(request, options);
+          yield reportCachedTokens(await resolved.backend.generateContent(request, options), cachedTokens);
         }
       } catch (error) {
         throw backendErrorToAppError(error);
@@ -88,10 +100,12 @@ export function createInteractiveService(
       const embed = embedder(resolved);
       return call(() => embed(request, { model: resolved.id, signal }));
     },
-    countTokens(model, request, signal) {
+    async countTokens(tenantId, model, asked, signal) {
       const resolved = resolve(model, 'countTokens');
+      const { request, cachedTokens } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
       const count = resolved.backend.countTokens?.bind(resolved.backend);
-      return call(async () => (count ? count(request, { model: resolved.id, signal }) : estimatePromptTokens(request)));
+      const totalTokens = await call(async () => (count ? count(request, { model: resolved.id, signal }) : estimatePromptTokens(request)));
+      return cachedTokens > 0 ? { totalTokens, cachedContentTokenCount: cachedTokens } : { totalTokens };
     },
   };
 }

@@ -8,6 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.js';
 import { batchesRoutes } from '../api/batches-routes.js';
+import { cachedContentsRoutes } from '../api/cached-contents-routes.js';
 import { dashboardRoutes } from '../api/dashboard-routes.js';
 import { filesRoutes } from '../api/files-routes.js';
 import { healthRoutes } from '../api/health-routes.js';
@@ -27,6 +28,7 @@ import { loadOrCreateKey } from '../auth/key-file.js';
 import { createKeyRing } from '../auth/key-ring.js';
 import { ConfigError, type Config } from '../config/settings.js';
 import { createFileServices } from '../files/index.js';
+import { createCacheService } from '../caches/index.js';
 import { systemClock } from '../lib/clock.js';
 import { randomId } from '../lib/ids.js';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -97,7 +99,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     store, clock: systemClock, randomId, destinationPolicy: config.webhookDestinations,
     retryWindowMs: config.webhookRetryHours * HOUR_MS,
   });
-  const models = createInteractiveService(registry, (tenantId) => createFileResolver(store, blobs, tenantId, () => systemClock.now()));
+  const caches = createCacheService({ store, registry, clock: systemClock, randomId, logger });
+  const models = createInteractiveService(
+    registry, (tenantId) => createFileResolver(store, blobs, tenantId, () => systemClock.now()), (tenantId, name) => caches.resolve(tenantId, name),
+  );
   const routes = [
     // The OpenAI-compatible surface (/v1beta/openai/ and /v1/) on the same services; see api/router.ts.
     ...openAIFilesRoutes({ files, uploads, fileRecords: store.files, clock: systemClock }),
@@ -115,6 +120,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...workersRoutes({ directory }),
     ...quotaRoutes({ quotas: config.quotas, usage: store.quotaUsage, maxUploadBytes: config.maxUploadBytes }),
     ...modelsRoutes({ models, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
+    ...cachedContentsRoutes({ caches, maxJsonBodyBytes: MAX_JSON_BODY_BYTES }),
     // The web dashboard: `/` and `/dashboard/…`, static and public (its API calls carry the key).
     ...dashboardRoutes(),
   ];
@@ -124,6 +130,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const sweep = (): void => {
     files.sweep(systemClock.now() - config.uploadIdleHours * HOUR_MS).catch((error: unknown) => {
       logger.error('retention sweep failed', { error });
+    });
+    caches.sweep().catch((error: unknown) => {
+      logger.error('cached contents sweep failed', { error });
     });
   };
   const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);

@@ -14,8 +14,8 @@ import type { DeliveryOutcome, DeliveryRecord, SigningKey, WebhookEvent, Webhook
 import type { ShardLease, WorkerRecord } from '../core/worker.js';
 import type { QuotaUsageRepository } from './quota-usage.js';
 import type { ConnectionPoolStats, ModelRequestCounts } from './store-stats.js';
-
-export type { ConnectionPoolStats, ModelRequestCounts, QuotaUsageRepository };
+import type { CachedContentRepository } from './cached-content-repository.js';
+export type { CachedContentRepository, ConnectionPoolStats, ModelRequestCounts, QuotaUsageRepository };
 
 /** Keyset position in a list: the last item of the previous page. */
 export interface ListCursor {
@@ -291,6 +291,7 @@ export interface Store {
   readonly webhookEvents: WebhookEventRepository;
   readonly deliveries: DeliveryRepository;
   readonly signingKeys: SigningKeyRepository;
+  readonly cachedContents: CachedContentRepository;
   /** Whether the store answers (for /readyz). */
   ping(): Promise<void>;
   /** The connection pool's use right now, for stores that have one (PostgreSQL). */

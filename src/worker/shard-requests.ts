@@ -8,12 +8,17 @@
  * A request never rejects: a backend failure becomes an error result line, and a failure to
  * store a result is reported once through `onWriteFailure` (the request is not counted, and
  * runs again when the shard is resumed). The caller owns the signals, the log and the input.
+ * A request naming a cache gets the prefix frozen with its batch (batches/batch-caches.ts).
  */
 import type { BackendError } from '../backends/backend.js';
 import type { BackendRegistry, ResolvedModel } from '../backends/registry.js';
 import type { EngineEvents } from '../core/engine-events.js';
 import { addUsage, usageOf } from '../core/usage.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
+import { applyCachedPrefix, reportCachedTokens } from '../core/apply-cached-prefix.js';
+import { cachedContentNotFound } from '../core/cached-content.js';
+import type { GenerateContentRequest, GenerateContentResponse } from '../core/gemini-types.js';
+import { readBatchCaches, type BatchCaches } from '../batches/batch-caches.js';
 import type { Clock } from '../lib/clock.js';
 import { isBlank, type Line } from '../lib/line-reader.js';
 import type { Semaphore } from '../lib/semaphore.js';
@@ -74,20 +79,32 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
   const resolveFile = createFileResolver(deps.store, deps.blobs, batch.tenantId, () => deps.clock.now());
   const inFlight = new Set<Promise<void>>();
   let writeFailed = false;
+  // Read once, when a request first names a cache.
+  let caches: Promise<BatchCaches> | undefined;
+  /** The request with its cache's prefix, and the cache's tokens (0 without one). */
+  const withCache = async (request: GenerateContentRequest): Promise<{ request: GenerateContentRequest; cachedTokens: number }> => {
+    if (batch.kind !== 'generate' || request.cachedContent === undefined || request.cachedContent === '' || !resolved) return { request, cachedTokens: 0 };
+    caches ??= readBatchCaches(deps.blobs, batch.id);
+    const cache = (await caches).get(request.cachedContent);
+    if (!cache) throw cachedContentNotFound();
+    return { request: applyCachedPrefix(request, cache, resolved.id), cachedTokens: cache.totalTokenCount };
+  };
 
   const call = async (text: string): Promise<{ identity: RequestIdentity; outcome: CallOutcome } | undefined> => {
     let identity: RequestIdentity = {};
     try {
       const line = parseBatchLine(text, batch.kind);
       identity = { key: line.key, metadata: line.metadata };
+      const { request, cachedTokens } = await withCache(line.request as GenerateContentRequest);
       const outcome: CallOutcome = resolved
         ? await callBackend({
-            backend: resolved.backend, kind: batch.kind, model: resolved.id, request: line.request,
+            backend: resolved.backend, kind: batch.kind, model: resolved.id, request,
             retry: deps.retry, signal, sleep: deps.sleep, resolveFile, ...(limiter ? { limiter } : {}),
             ...(deps.events ? { events: deps.events } : {}), batchId: batch.id,
             onRetry: (error) => deps.onBackendFailure?.(resolved, error),
           })
         : { ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) };
+      if (outcome.ok && cachedTokens > 0) outcome.response = reportCachedTokens(outcome.response as GenerateContentResponse, cachedTokens);
       return { identity, outcome };
     } catch (error) {
       // Aborted: the result is dropped (the request runs again when the shard is resumed).

@@ -26,9 +26,10 @@ describe('hostile input over raw sockets: the routes', () => {
       ['GET', `/v1beta/models/${BAD}`], ['POST', `/v1beta/models/${BAD}:generateContent`], ['POST', `/v1beta/models/${BAD}:streamGenerateContent`],
       ['POST', `/v1beta/models/${BAD}:embedContent`], ['POST', `/v1beta/models/${BAD}:batchEmbedContents`], ['POST', `/v1beta/models/${BAD}:countTokens`],
       ['POST', `/v1beta/models/${BAD}:batchGenerateContent`], ['POST', `/v1beta/models/${BAD}:asyncBatchEmbedContent`],
+      ['GET', `/v1beta/cachedContents/${BAD}`], ['PATCH', `/v1beta/cachedContents/${BAD}`], ['DELETE', `/v1beta/cachedContents/${BAD}`],
     ];
     const cases: Case[] = routes.flatMap(([method, path]): Case[] => {
-      const param = /batches|operations/.test(path) ? 'batchId' : path.includes('files') ? 'fileId' : 'model';
+      const param = /batches|operations/.test(path) ? 'batchId' : path.includes('files') ? 'fileId' : path.includes('cachedContents') ? 'cacheId' : 'model';
       return [
         { name: `${method} ${path}`, payload: withKey(method, path, {}, method === 'POST' ? '{}' : ''), expect: [400], message: `'${param}'` },
         { name: `${method} ${path.replace(BAD, '%00')}`, payload: withKey(method, path.replace(BAD, '%00'), {}, method === 'POST' ? '{}' : ''), expect: [400], message: 'control character' },
@@ -88,6 +89,7 @@ describe('hostile input over raw sockets: the routes', () => {
       ['POST', '/v1beta/models/gemini-embedding-001:embedContent'], ['POST', '/v1beta/models/gemini-embedding-001:batchEmbedContents'],
       ['POST', '/v1beta/models/gemini-2.5-flash:countTokens'], ['POST', '/v1beta/models/gemini-2.5-flash:batchGenerateContent'],
       ['POST', '/v1beta/models/gemini-embedding-001:asyncBatchEmbedContent'], ['POST', '/v1beta/files'],
+      ['POST', '/v1beta/cachedContents'], ['PATCH', '/v1beta/cachedContents/abc'],
     ];
     const bodies = ['null', '5', '"text"', '[]', 'true', '{"a":', '{}', '\ufeff{}', '{"__proto__":{"polluted":1}}'];
     const cases: Case[] = routes.flatMap(([method, path]) => bodies.map((body): Case => ({

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { BatchRecord, ShardRecord } from '../../core/batch.js';
 import { postgresMigrations } from '../migrations/postgres/index.js';
 import { describeBatchStatsContract } from '../batch-stats.contract.js';
+import { describeCachedContentContract } from '../cached-content.contract.js';
 import { describeQuotaUsageContract } from '../quota-usage.contract.js';
 import { describeOpenAIBatchStoreContract } from '../openai-batch-store.contract.js';
 import { describeStoreContract } from '../store.contract.js';
@@ -44,6 +45,7 @@ describeWebhookStoreContract('PostgreSQL', () => openIsolated());
 describeOpenAIBatchStoreContract('PostgreSQL', () => openIsolated());
 describeBatchStatsContract('PostgreSQL', () => openIsolated());
 describeQuotaUsageContract('PostgreSQL', () => openIsolated());
+describeCachedContentContract('PostgreSQL', () => openIsolated());
 
 test('PostgreSQL: concurrent opens of one new schema both migrate it', async () => {
   const schema = newSchema();

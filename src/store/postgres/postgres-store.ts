@@ -12,6 +12,7 @@ import { postgresMigrations } from '../migrations/postgres/index.js';
 import type { Store } from '../store.js';
 import { migratePostgres, quoteIdentifier } from './migrate.js';
 import { createPostgresBatchRepository } from './postgres-batch-repository.js';
+import { createPostgresCachedContentRepository } from './postgres-cached-content-repository.js';
 import { createPostgresDeliveryRepository, createPostgresWebhookEventRepository } from './postgres-delivery-repository.js';
 import { createPostgresFileRepository } from './postgres-file-repository.js';
 import { createPostgresQuotaUsageRepository } from './postgres-tenant-usage.js';
@@ -74,6 +75,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     webhookEvents: guardUnavailable(createPostgresWebhookEventRepository(pool)),
     deliveries: guardUnavailable(createPostgresDeliveryRepository(pool)),
     signingKeys: guardUnavailable(createPostgresSigningKeyRepository(pool)),
+    cachedContents: guardUnavailable(createPostgresCachedContentRepository(pool)),
     connectionPool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: maxConnections }),
     ping: async () => {
       try {

@@ -12,6 +12,7 @@ import { mapErrors } from '../map-errors.js';
 import type { Store } from '../store.js';
 import { migrateSqlite } from './migrate.js';
 import { createSqliteBatchRepository } from './sqlite-batch-repository.js';
+import { createSqliteCachedContentRepository } from './sqlite-cached-content-repository.js';
 import { createSqliteDeliveryRepository, createSqliteWebhookEventRepository } from './sqlite-delivery-repository.js';
 import { createSqliteFileRepository } from './sqlite-file-repository.js';
 import { createSqliteQuotaUsageRepository } from './sqlite-tenant-usage.js';
@@ -42,6 +43,7 @@ export function openSqliteStore(path: string): Store {
     webhookEvents: mapErrors(createSqliteWebhookEventRepository(db), asDiskError),
     deliveries: mapErrors(createSqliteDeliveryRepository(db), asDiskError),
     signingKeys: mapErrors(createSqliteSigningKeyRepository(db), asDiskError),
+    cachedContents: mapErrors(createSqliteCachedContentRepository(db), asDiskError),
     ping: async () => {
       ping.get();
     },

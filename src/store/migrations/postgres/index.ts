@@ -6,6 +6,7 @@ import { sql as stopState } from './0003-stop-state.js';
 import { sql as webhooks } from './0004-webhooks.js';
 import { sql as openaiBatches } from './0005-openai-batches.js';
 import { sql as batchTokenEstimate } from './0006-batch-token-estimate.js';
+import { sql as cachedContents } from './0007-cached-contents.js';
 
 export type { Migration };
 
@@ -16,4 +17,5 @@ export const postgresMigrations: readonly Migration[] = [
   { version: 4, name: 'webhooks', sql: webhooks },
   { version: 5, name: 'openai-batches', sql: openaiBatches },
   { version: 6, name: 'batch-token-estimate', sql: batchTokenEstimate },
+  { version: 7, name: 'cached-contents', sql: cachedContents },
 ];

@@ -9,6 +9,7 @@ import { sql as stopState } from './0007-stop-state.js';
 import { sql as webhooks } from './0008-webhooks.js';
 import { sql as openaiBatches } from './0009-openai-batches.js';
 import { sql as batchTokenEstimate } from './0010-batch-token-estimate.js';
+import { sql as cachedContents } from './0011-cached-contents.js';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const sqliteMigrations: readonly Migration[] = [
   { version: 8, name: 'webhooks', sql: webhooks },
   { version: 9, name: 'openai-batches', sql: openaiBatches },
   { version: 10, name: 'batch-token-estimate', sql: batchTokenEstimate },
+  { version: 11, name: 'cached-contents', sql: cachedContents },
 ];
