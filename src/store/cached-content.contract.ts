@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CachedContentRecord } from '../core/cached-content.js';
-import type { OpenStore } from './store.contract.js';
-import type { Store } from './store.js';
+import { withStore, type OpenStore } from './testing/with-store.js';
 
 export function makeCachedContent(overrides: Partial<CachedContentRecord> = {}): CachedContentRecord {
   return {
@@ -17,14 +16,6 @@ export function makeCachedContent(overrides: Partial<CachedContentRecord> = {}):
   };
 }
 
-async function withStore(open: OpenStore, body: (store: Store) => Promise<void>): Promise<void> {
-  const store = await open();
-  try {
-    await body(store);
-  } finally {
-    await store.close();
-  }
-}
 
 export function describeCachedContentContract(name: string, open: OpenStore): void {
   describe(`Store cachedContents: ${name}`, () => {

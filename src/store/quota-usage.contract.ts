@@ -8,21 +8,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../core/errors.js';
 import type { TenantUsage } from '../core/quota.js';
-import { makeBatch, makeFile, makeShards, type OpenStore } from './store.contract.js';
-import type { Store } from './store.js';
+import { makeBatch, makeFile, makeShards } from './store.contract.js';
+import { withStore, type OpenStore } from './testing/with-store.js';
 
 const refuse = (): never => {
   throw new AppError('RESOURCE_EXHAUSTED', 'over');
 };
 
-async function withStore(open: OpenStore, body: (store: Store) => Promise<void>): Promise<void> {
-  const store = await open();
-  try {
-    await body(store);
-  } finally {
-    await store.close();
-  }
-}
 
 export function describeQuotaUsageContract(name: string, open: OpenStore): void {
   describe(`Store quota usage: ${name}`, () => {

@@ -8,10 +8,10 @@ import { describe, test } from 'node:test';
 import type { BatchRecord, ShardRecord } from '../core/batch.js';
 import { emptyUsage } from '../core/usage.js';
 import type { UploadSession } from '../core/upload-session.js';
-import type { Store } from './store.js';
 import { makeBatch as makeBaseBatch, makeFile, makeShards as makeBaseShards } from './testing/records.js';
+import { withStore, type OpenStore } from './testing/with-store.js';
 
-export type OpenStore = () => Promise<Store>;
+export type { OpenStore };
 
 export { makeFile };
 
@@ -33,14 +33,6 @@ export function makeShards(batchId: string, count: number): ShardRecord[] {
   return makeBaseShards(batchId, count, 2);
 }
 
-async function withStore(open: OpenStore, body: (store: Store) => Promise<void>): Promise<void> {
-  const store = await open();
-  try {
-    await body(store);
-  } finally {
-    await store.close();
-  }
-}
 
 export function describeStoreContract(name: string, open: OpenStore): void {
   describe(`Store contract: ${name}`, () => {

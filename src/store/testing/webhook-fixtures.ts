@@ -1,8 +1,7 @@
 /** Test fixtures shared by the webhook contract suites (webhook-store.contract.ts, delivery-store.contract.ts). */
 import type { DeliveryRecord, WebhookRecord } from '../../core/webhook.js';
-import type { Store } from '../store.js';
 
-export type OpenStore = () => Promise<Store>;
+export { withStore, type OpenStore } from './with-store.js';
 
 export function makeWebhook(overrides: Partial<WebhookRecord> = {}): WebhookRecord {
   return {
@@ -20,11 +19,3 @@ export function makeDelivery(overrides: Partial<DeliveryRecord> = {}): DeliveryR
   };
 }
 
-export async function withStore(open: OpenStore, body: (store: Store) => Promise<void>): Promise<void> {
-  const store = await open();
-  try {
-    await body(store);
-  } finally {
-    await store.close();
-  }
-}
