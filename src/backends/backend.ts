@@ -3,6 +3,7 @@
  * backend (simulated, OpenAI-compatible, upstream Gemini) is a factory producing one. Optional
  * abilities are optional members; so is `close()`, which the built-in backends all implement.
  */
+import type { CachedContentRecord } from '../core/cached-content.js';
 import type { RpcStatusName } from '../core/errors.js';
 import type {
   EmbedContentRequest,
@@ -23,6 +24,19 @@ export interface CallOptions {
    * backends that must send the bytes themselves.
    */
   resolveFile?: (fileUri: string, signal: AbortSignal) => Promise<{ mimeType: string; data: Buffer }>;
+  /**
+   * Set when the client's request named a cache (`cachedContent`). The request the backend gets
+   * has the cache's prefix applied already, so a backend may ignore this; one that keeps caches
+   * upstream (the Gemini backend) sends `original` with its own cache's name instead.
+   */
+  cache?: CachedCall;
+}
+
+/** A request that named a cache: the cache, and the request as the client wrote it. */
+export interface CachedCall {
+  record: CachedContentRecord;
+  /** The request before the prefix was applied (its `cachedContent` names the local cache). */
+  original: GenerateContentRequest;
 }
 
 /**

@@ -20,6 +20,7 @@ import { OpenAIInputError, parseOpenAIBatchLine, type OpenAIEndpoint } from '../
 import type { BlobStore } from '../store/blob-store.js';
 import { OpenAILineErrors } from './openai-line-errors.js';
 import { estimateCallTokens } from '../core/token-estimate.js';
+import { ServiceTierTally } from '../core/service-tier.js';
 import { ShardPlanner } from './shard-planner.js';
 import { methodOf } from './submit-batch.js';
 
@@ -38,6 +39,8 @@ export interface OpenAIInputPlan {
   /** The lines' model (without `models/`), '' when no line named one. */
   model: string;
   errors: OpenAILineErrors;
+  /** The batch priority the lines' shared `service_tier` maps to (core/service-tier.ts). */
+  priority: number;
 }
 
 /** Native lines are handed to the blob store in chunks of about this many bytes. */
@@ -50,6 +53,7 @@ export async function planOpenAIInput(blobs: BlobStore, registry: BackendRegistr
   const planner = new ShardPlanner(request.batchId, request.shardSize);
   const errors = new OpenAILineErrors();
   const customIds = new DuplicateKeyFinder();
+  const tiers = new ServiceTierTally();
   const checkModel = modelChecker(registry, kindOfEndpoint(endpoint));
   let model: { name: string; line: number } | undefined;
   let offset = 0;
@@ -74,6 +78,7 @@ export async function planOpenAIInput(blobs: BlobStore, registry: BackendRegistr
         customIds.add(parsed.customId, line.number);
         native = `${JSON.stringify(parsed.native)}\n`;
         tokens = estimateCallTokens(parsed.native.request);
+        tiers.add((parsed.native.request as { serviceTier?: unknown }).serviceTier);
       } catch (error) {
         errors.add(line.number, error);
         continue;
@@ -99,7 +104,7 @@ export async function planOpenAIInput(blobs: BlobStore, registry: BackendRegistr
   if (planner.requestCount === 0 && errors.count === 0) {
     errors.add(null, new OpenAIInputError('The input file has no requests: it is empty.', { code: 'empty_file' }));
   }
-  return { planner, model: model?.name ?? '', errors };
+  return { planner, model: model?.name ?? '', errors, priority: tiers.priority };
 }
 
 /** Whether the model is served here for the batch's kind: throws `model_not_found` if not (one lookup per model). */

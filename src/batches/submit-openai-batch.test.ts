@@ -37,6 +37,18 @@ test('a chat file becomes a pending generate batch of native lines keyed by cust
   assert.deepEqual(await storage.store.webhookEvents.listPending(10), [], 'no event while it runs');
 });
 
+test("the lines' shared service_tier sets the batch priority (flex -1, priority 1); mixed tiers leave 0", async () => {
+  const tiered = (id: string, tier: string): string =>
+    JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: id }], service_tier: tier } });
+  const flex = await submit([tiered('a', 'flex'), tiered('b', 'flex')].join('\n'));
+  assert.equal(flex.priority, -1);
+  const native = JSON.parse((await readText(storage.blobs, flex.inputBlobKey)).split('\n')[0] ?? '') as { request: { serviceTier?: string } };
+  assert.equal(native.request.serviceTier, 'flex');
+  assert.equal((await submit([tiered('a', 'priority'), tiered('b', 'priority')].join('\n'))).priority, 1);
+  assert.equal((await submit([tiered('a', 'flex'), tiered('b', 'default')].join('\n'))).priority, 0);
+  assert.equal((await submit([tiered('a', 'auto'), tiered('b', 'auto')].join('\n'))).priority, 0);
+});
+
 test('an embeddings file becomes an embed batch', async () => {
   const line = (id: string): string => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1beta/openai/embeddings', body: { model: 'gemini-embedding-001', input: id, dimensions: 8 } });
   const batch = await submit([line('x'), line('y')].join('\n'), { endpoint: '/v1/embeddings' });

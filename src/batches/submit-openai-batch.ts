@@ -78,7 +78,7 @@ export function createOpenAIBatchSubmitter(deps: SubmitDeps): (input: SubmitOpen
     const now = clock.now();
     const batch: BatchRecord = {
       id: batchId, tenantId: input.tenantId, kind: kindOfEndpoint(input.endpoint), model: plan.model,
-      displayName: input.metadata?.description ?? '', state: failed ? 'BATCH_STATE_FAILED' : 'BATCH_STATE_PENDING', priority: 0,
+      displayName: input.metadata?.description ?? '', state: failed ? 'BATCH_STATE_FAILED' : 'BATCH_STATE_PENDING', priority: failed ? 0 : plan.priority,
       inputKind: 'file', inputFileId: input.fileId, inputBlobKey: key, requestCount: failed ? 0 : plan.planner.requestCount,
       succeededCount: 0, failedCount: 0, resultsBlobKey: undefined, outputFileId: undefined, webhookConfig: undefined,
       error: failed ? plan.errors.toStatus() : undefined, createTimeMs: now, updateTimeMs: now, startTimeMs: undefined,

@@ -42,6 +42,8 @@ const backendSchema = z.discriminatedUnion('type', [
 const pricingSchema = z.strictObject({
   /** USD per million input (prompt) tokens. */
   inputPerMillion: z.number().nonnegative(),
+  /** USD per million input tokens read from a cache (Gemini 2.5 Flash: 0.03); default the input price. */
+  cachedInputPerMillion: z.number().nonnegative().optional(),
   /** USD per million output tokens (thinking tokens included). */
   outputPerMillion: z.number().nonnegative(),
   /** Fraction taken off for batch use (Gemini: 0.5). */

@@ -31,8 +31,12 @@ export function applyCachedPrefix(request: GenerateContentRequest, cache: Cached
   };
 }
 
-/** Adds `cachedContentTokenCount` to a response (or stream chunk) that reports usage. */
+/**
+ * Adds `cachedContentTokenCount` to a response (or stream chunk) that reports usage, unless the
+ * backend reported its own count (the upstream Gemini API's for its copy of the cache, or an
+ * OpenAI-compatible server's prefix-cache hits): the backend's count is what it served from cache.
+ */
 export function reportCachedTokens(response: GenerateContentResponse, cachedTokens: number): GenerateContentResponse {
-  if (cachedTokens === 0 || !response.usageMetadata) return response;
+  if (cachedTokens === 0 || !response.usageMetadata || (response.usageMetadata.cachedContentTokenCount ?? 0) > 0) return response;
   return { ...response, usageMetadata: { ...response.usageMetadata, cachedContentTokenCount: cachedTokens } };
 }

@@ -14,6 +14,8 @@ export interface TokenUsage {
 export interface Pricing {
   /** USD per million input tokens. */
   inputPerMillion: number;
+  /** USD per million input tokens served from a cache (`cachedContentTokenCount`); default the input price. */
+  cachedInputPerMillion?: number;
   /** USD per million output tokens (thinking included). */
   outputPerMillion: number;
   /** Fraction taken off for batch use (Gemini: 0.5). */
@@ -50,8 +52,14 @@ export function decodeUsage(text: string): Partial<TokenUsage> | undefined {
   return { promptTokenCount: prompt, candidatesTokenCount: candidates, thoughtsTokenCount: thoughts, cachedContentTokenCount: cached, totalTokenCount: total };
 }
 
-/** Estimated cost in USD: input at the input price, output and thinking at the output price, less the batch discount. */
+/**
+ * Estimated cost in USD: input at the input price (its cached part, which `promptTokenCount`
+ * includes as Gemini counts it, at the cached-input price), output and thinking at the output
+ * price, less the batch discount.
+ */
 export function estimateCost(usage: TokenUsage, pricing: Pricing): number {
-  const full = (usage.promptTokenCount * pricing.inputPerMillion + (usage.candidatesTokenCount + usage.thoughtsTokenCount) * pricing.outputPerMillion) / 1e6;
+  const cached = Math.min(usage.cachedContentTokenCount, usage.promptTokenCount);
+  const input = (usage.promptTokenCount - cached) * pricing.inputPerMillion + cached * (pricing.cachedInputPerMillion ?? pricing.inputPerMillion);
+  const full = (input + (usage.candidatesTokenCount + usage.thoughtsTokenCount) * pricing.outputPerMillion) / 1e6;
   return Math.round(full * (1 - pricing.batchDiscount) * 1e6) / 1e6;
 }

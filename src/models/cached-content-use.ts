@@ -2,10 +2,12 @@
  * A generate request naming a cache (`cachedContent: "cachedContents/<id>"`) in an interactive
  * call: the tenant's live cache is resolved (an unknown, foreign or expired one is Gemini's 403),
  * its prefix put in front of the request (core/apply-cached-prefix.ts), so every backend gets the
- * prefix and no backend sees the name; answers then report `usageMetadata.cachedContentTokenCount`.
+ * prefix and no backend sees the name (the Gemini backend may send an upstream copy of the cache
+ * instead, CallOptions.cache); answers then report `usageMetadata.cachedContentTokenCount`.
  */
 import { applyCachedPrefix } from '../core/apply-cached-prefix.js';
 export { reportCachedTokens } from '../core/apply-cached-prefix.js';
+import type { CachedCall } from '../backends/backend.js';
 import type { CachedContentRecord } from '../core/cached-content.js';
 import type { GenerateContentRequest } from '../core/gemini-types.js';
 
@@ -16,6 +18,8 @@ export interface PreparedRequest {
   request: GenerateContentRequest;
   /** Tokens of the cached prefix; 0 when no cache is named. */
   cachedTokens: number;
+  /** The cache and the request as the client wrote it, for a backend keeping caches upstream. */
+  cache?: CachedCall;
 }
 
 /** The request as the backend gets it: with the cache's prefix when it names one. */
@@ -28,5 +32,5 @@ export async function withCachedContent(
   if (request.cachedContent === undefined || request.cachedContent === '') return { request, cachedTokens: 0 };
   if (!resolveCache) return { request, cachedTokens: 0 };
   const cache = await resolveCache(tenantId, request.cachedContent);
-  return { request: applyCachedPrefix(request, cache, modelId), cachedTokens: cache.totalTokenCount };
+  return { request: applyCachedPrefix(request, cache, modelId), cachedTokens: cache.totalTokenCount, cache: { record: cache, original: request } };
 }

@@ -77,14 +77,14 @@ export function createInteractiveService(
     },
     async generateContent(tenantId, model, asked, signal) {
       const resolved = resolve(model, 'generateContent');
-      const { request, cachedTokens } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
-      const response = await call(() => resolved.backend.generateContent(request, { model: resolved.id, signal, resolveFile: resolverFor(tenantId) }));
+      const { request, cachedTokens, cache } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
+      const response = await call(() => resolved.backend.generateContent(request, { model: resolved.id, signal, resolveFile: resolverFor(tenantId), ...(cache ? { cache } : {}) }));
       return reportCachedTokens(response, cachedTokens);
     },
     async *streamGenerateContent(tenantId, model, asked, signal) {
       const resolved = resolve(model, 'generateContent');
-      const { request, cachedTokens } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
-      const options = { model: resolved.id, signal, resolveFile: resolverFor(tenantId) };
+      const { request, cachedTokens, cache } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
+      const options = { model: resolved.id, signal, resolveFile: resolverFor(tenantId), ...(cache ? { cache } : {}) };
       try {
         if (resolved.backend.streamGenerateContent) {
           for await (const chunk of resolved.backend.streamGenerateContent(request, options)) yield reportCachedTokens(chunk, cachedTokens);
@@ -102,9 +102,9 @@ export function createInteractiveService(
     },
     async countTokens(tenantId, model, asked, signal) {
       const resolved = resolve(model, 'countTokens');
-      const { request, cachedTokens } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
+      const { request, cachedTokens, cache } = await withCachedContent(resolveCache, tenantId, resolved.id, asked);
       const count = resolved.backend.countTokens?.bind(resolved.backend);
-      const totalTokens = await call(async () => (count ? count(request, { model: resolved.id, signal }) : estimatePromptTokens(request)));
+      const totalTokens = await call(async () => (count ? count(request, { model: resolved.id, signal, ...(cache ? { cache } : {}) }) : estimatePromptTokens(request)));
       return cachedTokens > 0 ? { totalTokens, cachedContentTokenCount: cachedTokens } : { totalTokens };
     },
   };

@@ -189,4 +189,9 @@ describe('chatRequestToGemini', () => {
     const noId = refusal(() => chatRequestToGemini({ model: 'm', messages: [user('x'), { role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }] }] }));
     assert.equal(noId.param, 'messages[1].tool_calls[0].id');
   });
+
+  test('service_tier maps onto Gemini serviceTier: flex and priority as they are, default to standard, auto to none', () => {
+    const tierOf = (tier: unknown): unknown => chatRequestToGemini({ model: 'gemini-2.5-flash', messages: [user('hi')], service_tier: tier }).request.serviceTier;
+    assert.deepEqual([tierOf('flex'), tierOf('priority'), tierOf('default'), tierOf('auto'), tierOf(undefined), tierOf(3)], ['flex', 'priority', 'standard', undefined, undefined, undefined]);
+  });
 });

@@ -4,8 +4,9 @@
  *
  * messages → systemInstruction + contents (chat-messages.ts), tools / tool_choice → tools +
  * toolConfig (chat-tools.ts), sampling, response_format and reasoning → generationConfig
- * (chat-generation-config.ts). Unknown top-level fields are ignored, as are those with no
- * Gemini meaning (user, metadata, store, service_tier, parallel_tool_calls, logit_bias,
+ * (chat-generation-config.ts), service_tier → serviceTier (`flex` and `priority` as they are,
+ * `default` → `standard`; `auto` and others: none). Unknown top-level fields are ignored, as are
+ * those with no Gemini meaning (user, metadata, store, parallel_tool_calls, logit_bias,
  * prediction, modalities, audio, …); a known field of the wrong type or out of range is refused
  * with an OpenAIInputError naming it.
  */
@@ -27,6 +28,9 @@ export interface TranslatedChatRequest {
   includeUsage: boolean;
 }
 
+/** OpenAI's `service_tier` values with a Gemini counterpart. */
+const OPENAI_SERVICE_TIERS: Readonly<Record<string, string>> = { flex: 'flex', priority: 'priority', default: 'standard' };
+
 /** Translates a chat completions body. Throws OpenAIInputError. */
 export function chatRequestToGemini(body: unknown): TranslatedChatRequest {
   if (!isRecord(body)) throw new OpenAIInputError('The request body must be a JSON object.', { code: 'invalid_type' });
@@ -37,6 +41,8 @@ export function chatRequestToGemini(body: unknown): TranslatedChatRequest {
   Object.assign(request, chatToolsToGemini(body));
   const generationConfig = generationConfigOf(body);
   if (generationConfig !== undefined) request.generationConfig = generationConfig;
+  const serviceTier = OPENAI_SERVICE_TIERS[String(body.service_tier)];
+  if (serviceTier !== undefined) request.serviceTier = serviceTier;
   const stream = optionalBoolean(body.stream, 'stream') ?? false;
   const streamOptions = optionalRecord(body.stream_options, 'stream_options');
   const includeUsage = optionalBoolean(streamOptions?.include_usage, 'stream_options.include_usage') ?? false;

@@ -10,7 +10,7 @@
  * that never answers goes through the same retries as a 503 and, if it never answers at all,
  * ends as a DEADLINE_EXCEEDED error line. The caller's own abort still wins: it is checked first.
  */
-import { BackendError, DEFAULT_CALL_TIMEOUT_MS, type ModelBackend } from '../backends/backend.js';
+import { BackendError, DEFAULT_CALL_TIMEOUT_MS, type CachedCall, type ModelBackend } from '../backends/backend.js';
 import type { BatchKind } from '../core/batch.js';
 import { NO_EVENTS, type BackendCallEvent, type EngineEvents } from '../core/engine-events.js';
 import type { EmbedContentRequest, GenerateContentRequest, RpcStatus } from '../core/gemini-types.js';
@@ -35,6 +35,8 @@ export interface CallBackendOptions {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Reads uploaded files for `fileData` parts (scoped to the batch's tenant). */
   resolveFile?: FileResolver;
+  /** The cache the request named (its prefix is applied to `request` already). */
+  cache?: CachedCall;
   /** Called before each retry (metrics, adaptive limits). */
   onRetry?: (error: BackendError, delayMs: number) => void;
   /** Where each try's deadline comes from; default one shared by every call of the process. */
@@ -63,7 +65,11 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
     try {
       const response =
         kind === 'generate'
-          ? await backend.generateContent(options.request as GenerateContentRequest, { model, signal: deadline.signal, attempt, ...(options.resolveFile ? { resolveFile: options.resolveFile } : {}) })
+          ? await backend.generateContent(options.request as GenerateContentRequest, {
+              model, signal: deadline.signal, attempt,
+              ...(options.resolveFile ? { resolveFile: options.resolveFile } : {}),
+              ...(options.cache ? { cache: options.cache } : {}),
+            })
           : await embed(backend, options.request as EmbedContentRequest, model, deadline.signal, attempt);
       permit?.release(limiter?.tracksTokens ? { tokens: usedTokens(response) ?? estimate } : {});
       tried(attempt, startedAt, { outcome: 'ok' });

@@ -3,6 +3,8 @@
  * Gemini-compatible one such as another batchmode) over an undici Pool, preserving every request
  * field and every response field (bar `candidates[].continuationToken`, see upstream-response.ts).
  * The API key travels only in the `x-goog-api-key` header and is redacted from every message.
+ * A request that named one of batchmode's caches is sent with an upstream copy of that cache
+ * (upstream-caches.ts) rather than with the prefix written out.
  */
 import { Pool } from 'undici';
 import type {
@@ -13,7 +15,7 @@ import type {
 } from '../../core/gemini-types.js';
 import { modelIdOf } from '../../core/model-name.js';
 import { readSseEvents } from '../../lib/sse.js';
-import type { CallOptions, ModelBackend } from '../backend.js';
+import { BackendError, type CallOptions, type ModelBackend } from '../backend.js';
 import { createCallScopes } from './call-scope.js';
 import { cancelledError } from '../cancelled-error.js';
 import {
@@ -24,6 +26,7 @@ import {
   malformedResponseError,
 } from './upstream-error.js';
 import { toEmbedContentResponse, toGenerateContentResponse, toTotalTokens } from './upstream-response.js';
+import { createUpstreamCaches } from './upstream-caches.js';
 
 /** Settings of the upstream Gemini backend. */
 export interface GeminiBackendOptions {
@@ -47,6 +50,8 @@ export interface GeminiBackendOptions {
 export type GeminiBackend = ModelBackend & {
   /** Waits for calls in flight, then closes every connection. */
   close(): Promise<void>;
+  /** Upstream caches this backend created (one per local cache and model, renewed as they lapse). */
+  readonly upstreamCachesCreated: number;
 };
 
 const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -72,7 +77,8 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a finite number > 0, got ${timeoutMs}`);
   if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new RangeError(`maxConnections must be an integer >= 1, got ${maxConnections}`);
 
-  const pathPrefix = `${baseUrl.pathname.replace(/\/+$/, '')}/${apiVersion}/models/`;
+  const versionPrefix = `${baseUrl.pathname.replace(/\/+$/, '')}/${apiVersion}/`;
+  const pathPrefix = `${versionPrefix}models/`;
   const redact = createRedact(options.apiKey);
   const openScope = createCallScopes();
   const headers: Record<string, string> = {};
@@ -85,12 +91,12 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
   const upstreamModel = (callOptions: CallOptions): string => modelIdOf(options.model ?? callOptions.model);
   const pathOf = (method: string, callOptions: CallOptions): string => `${pathPrefix}${encodeURIComponent(upstreamModel(callOptions))}:${method}`;
 
-  /** POSTs `body` and resolves with the parsed 2xx JSON; every failure becomes a BackendError. */
-  async function call(method: string, body: unknown, callOptions: CallOptions): Promise<unknown> {
-    if (callOptions.signal.aborted) throw cancelledError(callOptions.signal);
-    const scope = openScope(callOptions.signal, timeoutMs);
+  /** POSTs `body` to `path` and resolves with the parsed 2xx JSON; every failure becomes a BackendError. */
+  async function post(path: string, method: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+    if (signal.aborted) throw cancelledError(signal);
+    const scope = openScope(signal, timeoutMs);
     try {
-      const response = await pool.request({ method: 'POST', path: pathOf(method, callOptions), headers, body: JSON.stringify(body), signal: scope.signal });
+      const response = await pool.request({ method: 'POST', path, headers, body: JSON.stringify(body), signal: scope.signal });
       const text = await response.body.text();
       if (response.statusCode < 200 || response.statusCode > 299) throw errorFromHttpResponse(response.statusCode, response.headers, text, redact);
       try {
@@ -102,6 +108,31 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
       throw errorFromTransport(error, scope, timeoutMs, redact);
     } finally {
       scope.dispose();
+    }
+  }
+
+  const call = (method: string, body: unknown, callOptions: CallOptions): Promise<unknown> => post(pathOf(method, callOptions), method, body, callOptions.signal);
+  const caches = createUpstreamCaches((path, body, signal) => post(`${versionPrefix}${path}`, 'createCachedContent', body, signal), { timeoutMs });
+
+  /**
+   * The body to send: the request as given, or, when it named a local cache the upstream holds a
+   * copy of, the client's own request naming that copy. `retry` runs `send` once more with a new
+   * copy when the upstream no longer knows the one it was sent (it lapsed or was deleted there).
+   */
+  async function withUpstreamCache<T>(request: GenerateContentRequest, callOptions: CallOptions, send: (body: Omit<GenerateContentRequest, 'model'>) => Promise<T>): Promise<T> {
+    const cache = callOptions.cache;
+    if (!cache) return send(withoutModel(request));
+    const model = upstreamModel(callOptions);
+    const bodyNaming = async (): Promise<Omit<GenerateContentRequest, 'model'>> => {
+      const name = await caches.nameFor(cache.record, model, callOptions.signal);
+      return name === undefined ? withoutModel(request) : { ...withoutModel(cache.original), cachedContent: name };
+    };
+    try {
+      return await send(await bodyNaming());
+    } catch (error) {
+      if (!(error instanceof BackendError) || (error.httpStatus !== 403 && error.httpStatus !== 404) || callOptions.signal.aborted) throw error;
+      caches.forget(cache.record, model);
+      return send(await bodyNaming());
     }
   }
 
@@ -123,7 +154,7 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
     id: `gemini:${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`,
 
     async generateContent(request: GenerateContentRequest, callOptions: CallOptions): Promise<GenerateContentResponse> {
-      return toGenerateContentResponse(await call('generateContent', withoutModel(request), callOptions), redact);
+      return toGenerateContentResponse(await withUpstreamCache(request, callOptions, (body) => call('generateContent', body, callOptions)), redact);
     },
 
     async *streamGenerateContent(request: GenerateContentRequest, callOptions: CallOptions): AsyncIterable<GenerateContentResponse> {
@@ -132,7 +163,14 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
       let body: Awaited<ReturnType<typeof pool.request>>['body'] | undefined;
       try {
         const path = `${pathOf('streamGenerateContent', callOptions)}?alt=sse`;
-        const response = await pool.request({ method: 'POST', path, headers, body: JSON.stringify(withoutModel(request)), signal: scope.signal });
+        const response = await withUpstreamCache(request, callOptions, async (sent) => {
+          const answer = await pool.request({ method: 'POST', path, headers, body: JSON.stringify(sent), signal: scope.signal });
+          // A refused copy is retried with a new one; any other failure is the stream's error.
+          if (answer.statusCode === 403 || answer.statusCode === 404) {
+            throw errorFromHttpResponse(answer.statusCode, answer.headers, await answer.body.text(), redact);
+          }
+          return answer;
+        });
         body = response.body;
         if (response.statusCode < 200 || response.statusCode > 299) {
           throw errorFromHttpResponse(response.statusCode, response.headers, await body.text(), redact);
@@ -158,17 +196,23 @@ export function createGeminiBackend(options: GeminiBackendOptions): GeminiBacken
     },
 
     async countTokens(request: GenerateContentRequest, callOptions: CallOptions): Promise<number> {
-      const rest = withoutModel(request);
       // `{contents}` counts the contents alone; the system instruction, tools and a cache count
       // only when sent as a whole GenerateContentRequest, which must then name its model.
-      const body = COUNTED_CONTEXT_FIELDS.some((field) => rest[field] !== undefined)
-        ? { generateContentRequest: { model: `models/${upstreamModel(callOptions)}`, ...rest } }
-        : { contents: rest.contents };
-      return toTotalTokens(await call('countTokens', body, callOptions), redact);
+      const counted = await withUpstreamCache(request, callOptions, (rest) => {
+        const body = COUNTED_CONTEXT_FIELDS.some((field) => rest[field] !== undefined)
+          ? { generateContentRequest: { model: `models/${upstreamModel(callOptions)}`, ...rest } }
+          : { contents: rest.contents };
+        return call('countTokens', body, callOptions);
+      });
+      return toTotalTokens(counted, redact);
     },
 
     async close(): Promise<void> {
       await pool.close();
+    },
+
+    get upstreamCachesCreated() {
+      return caches.created;
     },
   };
 }
