@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { inlineLatencyFigure } from './inline-latency.js';
 import { memoryFigure } from './memory.js';
+import { prefixCacheFigure } from './prefix-cache.js';
 import { saturationFigure } from './saturation.js';
 import { scaleOutFigure } from './scale-out.js';
 import { FIGURE_IDS, type Figure, type FigureId } from './support/figure.js';
@@ -22,7 +23,7 @@ import { describeSource } from './support/source-state.js';
 import { throughputFigure } from './throughput.js';
 import { uploadFigure } from './upload.js';
 
-const FIGURES: readonly Figure[] = [throughputFigure, saturationFigure, memoryFigure, inlineLatencyFigure, uploadFigure, scaleOutFigure];
+const FIGURES: readonly Figure[] = [throughputFigure, saturationFigure, memoryFigure, inlineLatencyFigure, uploadFigure, scaleOutFigure, prefixCacheFigure];
 
 function selectFigures(args: readonly string[]): Figure[] {
   const unknown = args.filter((arg) => !(FIGURE_IDS as readonly string[]).includes(arg));

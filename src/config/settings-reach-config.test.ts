@@ -38,6 +38,7 @@ const SAMPLES: Record<SettingName, string> = {
   uploadIdleHours: '2',
   workerConcurrency: '8',
   shardSize: '50',
+  prefixWindow: '0',
   completionWindowHours: '6',
   leaseSeconds: '7',
   maxAttempts: '2',

@@ -41,6 +41,14 @@ test('a bad value names both the flag and the env var', () => {
   assert.throws(() => loadConfig({}, { BATCHMODE_LOG_LEVEL: 'loud' }), /--log-level \/ BATCHMODE_LOG_LEVEL/);
 });
 
+test('the prefix window: 256 by default, 0 allowed (file order), no negative or fractional value', () => {
+  assert.equal(loadConfig({}, {}).prefixWindow, 256);
+  assert.equal(loadConfig({}, { BATCHMODE_PREFIX_WINDOW: '0' }).prefixWindow, 0);
+  assert.equal(loadConfig({ prefixWindow: '32' }, { BATCHMODE_PREFIX_WINDOW: '0' }).prefixWindow, 32);
+  assert.throws(() => loadConfig({}, { BATCHMODE_PREFIX_WINDOW: '-1' }), /--prefix-window \/ BATCHMODE_PREFIX_WINDOW/);
+  assert.throws(() => loadConfig({}, { BATCHMODE_PREFIX_WINDOW: '1.5' }), /--prefix-window \/ BATCHMODE_PREFIX_WINDOW/);
+});
+
 test('client settings: flags, then the SDK variables, then the local server and its stored key', () => {
   const noFile = (): undefined => undefined;
   assert.deepEqual(

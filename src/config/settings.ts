@@ -75,6 +75,12 @@ const SETTINGS = {
   },
   /** Requests per shard: the unit a worker claims, and the most a crash can make it redo. */
   shardSize: { env: 'BATCHMODE_SHARD_SIZE', flag: '--shard-size', help: 'requests per shard (default 1000)', schema: z.coerce.number().int().positive().default(1000) },
+  /** Requests a worker reads ahead and sends grouped by prompt prefix, so a backend's prefix cache stays warm (worker/prefix-window.ts). */
+  prefixWindow: {
+    env: 'BATCHMODE_PREFIX_WINDOW', flag: '--prefix-window',
+    help: 'requests read ahead and grouped by shared prompt prefix before dispatch; 0 = file order (default 256)',
+    schema: z.coerce.number().int().min(0).default(256),
+  },
   completionWindowHours: {
     env: 'BATCHMODE_COMPLETION_WINDOW_HOURS', flag: '--completion-window-hours', help: 'hours a batch may take before it expires (default 48)',
     schema: z.coerce.number().positive().default(48),

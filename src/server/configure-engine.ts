@@ -51,6 +51,7 @@ export function configureEngine(input: {
       progressIntervalMs: PROGRESS_INTERVAL_MS,
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.maxAttempts },
       shardSize: config.shardSize,
+      prefixWindow: config.prefixWindow,
       completionWindowMs: config.completionWindowHours * HOUR_MS,
       fileRetentionMs: config.fileRetentionHours * HOUR_MS,
       quotas: config.quotas,

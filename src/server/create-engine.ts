@@ -37,6 +37,8 @@ export interface EngineSettings {
   retry: RetryPolicy;
   /** Requests per shard of a new batch. */
   shardSize: number;
+  /** Requests a shard reads ahead and dispatches grouped by prompt prefix; default 0 (file order). */
+  prefixWindow?: number;
   /** Default completion window of a new batch; past it the batch expires. */
   completionWindowMs: number;
   /** How long a batch's results file is kept. */
@@ -101,7 +103,7 @@ export function createEngine(deps: EngineDeps): Engine {
     store, blobs, registry, clock, logger, owner: deps.workerId, sleep: deps.sleep,
     leaseMs: settings.leaseMs, progressIntervalMs: settings.progressIntervalMs, retry: settings.retry,
     fileRetentionMs: settings.fileRetentionMs, concurrency: settings.concurrency,
-    maxActiveShards: settings.maxActiveShards, pollMs: settings.pollMs, events,
+    maxActiveShards: settings.maxActiveShards, pollMs: settings.pollMs, events, prefixWindow: settings.prefixWindow ?? 0,
   });
   const heartbeat = createWorkerHeartbeat({
     store, clock, logger, intervalMs,

@@ -9,12 +9,19 @@
  * store a result is reported once through `onWriteFailure` (the request is not counted, and
  * runs again when the shard is resumed). The caller owns the signals, the log and the input.
  * A request naming a cache gets the prefix frozen with its batch (batches/batch-caches.ts).
+ *
+ * With a prefix window (`prefixWindow` > 0), lines are read ahead and parsed a window at a time
+ * and dispatched grouped by prefix key (prefix-window.ts), so that requests sharing a prompt
+ * prefix reach the backend together; each line is still parsed once, a line that fails to parse
+ * still gets its error result, and results are stored by position as always. Without one, each
+ * line is dispatched as it is read, in file order.
  */
-import type { BackendError } from '../backends/backend.js';
+import type { BackendError, CachedCall } from '../backends/backend.js';
 import type { BackendRegistry, ResolvedModel } from '../backends/registry.js';
 import type { EngineEvents } from '../core/engine-events.js';
 import { addUsage, usageOf } from '../core/usage.js';
-import { parseBatchLine } from '../core/wire-schema/request-lines.js';
+import { parseBatchLine, type BatchLine } from '../core/wire-schema/request-lines.js';
+import { prefixKey } from '../core/prefix-key.js';
 import { applyCachedPrefix, reportCachedTokens } from '../core/apply-cached-prefix.js';
 import { cachedContentNotFound } from '../core/cached-content.js';
 import type { GenerateContentRequest, GenerateContentResponse } from '../core/gemini-types.js';
@@ -31,6 +38,7 @@ import { createFileResolver } from '../files/file-resolver.js';
 import type { ModelLimiter } from './model-limiter.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { ShardTally } from './shard-lease.js';
+import { createPrefixWindow, WINDOW_MAX_BYTES } from './prefix-window.js';
 
 export interface RequestRunnerDeps {
   store: Store;
@@ -47,6 +55,8 @@ export interface RequestRunnerDeps {
   onBackendFailure?: (model: ResolvedModel, error: BackendError) => void;
   /** Told of every backend try (metrics, the operator's log). */
   events?: EngineEvents;
+  /** Requests read ahead and grouped by prompt prefix before dispatch; 0 or absent: file order. */
+  prefixWindow?: number;
 }
 
 export interface RequestRun {
@@ -81,26 +91,28 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
   let writeFailed = false;
   // Read once, when a request first names a cache.
   let caches: Promise<BatchCaches> | undefined;
-  /** The request with its cache's prefix, and the cache's tokens (0 without one). */
-  const withCache = async (request: GenerateContentRequest): Promise<{ request: GenerateContentRequest; cachedTokens: number }> => {
+  /** The request with its cache's prefix, the cache's tokens (0 without one) and the cache for the backend. */
+  const withCache = async (request: GenerateContentRequest): Promise<{ request: GenerateContentRequest; cachedTokens: number; cache?: CachedCall }> => {
     if (batch.kind !== 'generate' || request.cachedContent === undefined || request.cachedContent === '' || !resolved) return { request, cachedTokens: 0 };
     caches ??= readBatchCaches(deps.blobs, batch.id);
     const cache = (await caches).get(request.cachedContent);
     if (!cache) throw cachedContentNotFound();
-    return { request: applyCachedPrefix(request, cache, resolved.id), cachedTokens: cache.totalTokenCount };
+    return { request: applyCachedPrefix(request, cache, resolved.id), cachedTokens: cache.totalTokenCount, cache: { record: cache, original: request } };
   };
 
-  const call = async (text: string): Promise<{ identity: RequestIdentity; outcome: CallOutcome } | undefined> => {
+  /** A line's parse, run (or its result or error replayed) inside `call`'s error handling. */
+  type ParsedLine = () => BatchLine;
+  const call = async (parsed: ParsedLine): Promise<{ identity: RequestIdentity; outcome: CallOutcome } | undefined> => {
     let identity: RequestIdentity = {};
     try {
-      const line = parseBatchLine(text, batch.kind);
+      const line = parsed();
       identity = { key: line.key, metadata: line.metadata };
-      const { request, cachedTokens } = await withCache(line.request as GenerateContentRequest);
+      const { request, cachedTokens, cache } = await withCache(line.request as GenerateContentRequest);
       const outcome: CallOutcome = resolved
         ? await callBackend({
             backend: resolved.backend, kind: batch.kind, model: resolved.id, request,
             retry: deps.retry, signal, sleep: deps.sleep, resolveFile, ...(limiter ? { limiter } : {}),
-            ...(deps.events ? { events: deps.events } : {}), batchId: batch.id,
+            ...(deps.events ? { events: deps.events } : {}), ...(cache ? { cache } : {}), batchId: batch.id,
             onRetry: (error) => deps.onBackendFailure?.(resolved, error),
           })
         : { ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) };
@@ -113,8 +125,8 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
     }
   };
 
-  const runOne = async (position: number, text: string, log: BlobAppender): Promise<void> => {
-    const called = await call(text);
+  const runOne = async (position: number, parsed: ParsedLine, log: BlobAppender): Promise<void> => {
+    const called = await call(parsed);
     if (!called) return;
     const { identity, outcome } = called;
     const resultLine = outcome.ok ? successLine(identity, outcome.response, batch.inputKind) : errorLine(identity, outcome.error, batch.inputKind);
@@ -136,26 +148,66 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
 
   // Waiting for a slot ends on abort or drain; one combined signal per shard, not per request.
   const stopWaiting = drain ? AbortSignal.any([signal, drain]) : signal;
+  const stopped = (): boolean => signal.aborted || drain?.aborted === true;
+
+  /** Waits for a slot and starts the request; false when dispatch must stop (abort or drain). */
+  const dispatchOne = async (position: number, parsed: ParsedLine, log: BlobAppender): Promise<boolean> => {
+    try {
+      await deps.slots.acquire(stopWaiting);
+    } catch {
+      return false;
+    }
+    const task = runOne(position, parsed, log).finally(() => {
+      deps.slots.release();
+      inFlight.delete(task);
+    });
+    inFlight.add(task);
+    return true;
+  };
+
+  /** Parses a line now (once), keeping its request or its error for `call`, and its prefix key. */
+  const parseAhead = (text: string): { parsed: ParsedLine; key: string | undefined } => {
+    try {
+      const line = parseBatchLine(text, batch.kind);
+      return { parsed: () => line, key: prefixKey(line.request, batch.kind) };
+    } catch (error) {
+      return {
+        parsed: () => {
+          throw error;
+        },
+        key: undefined,
+      };
+    }
+  };
+
+  const windowSize = deps.prefixWindow ?? 0;
+  const window = windowSize > 0 ? createPrefixWindow<{ position: number; parsed: ParsedLine }>({ requests: windowSize, bytes: WINDOW_MAX_BYTES }) : undefined;
+  /** Dispatches the window's requests in its order; false when dispatch must stop. */
+  const dispatchWindow = async (log: BlobAppender): Promise<boolean> => {
+    for (const { position, parsed } of window?.take() ?? []) {
+      if (stopped() || !(await dispatchOne(position, parsed, log))) return false;
+    }
+    return true;
+  };
 
   return {
     async dispatch(lines, log) {
       let position = 0;
       for await (const line of lines) {
-        if (signal.aborted || drain?.aborted) break;
+        if (stopped()) break;
         if (isBlank(line.bytes)) continue;
         const at = position++;
         if (run.done[at] !== undefined) continue;
-        try {
-          await deps.slots.acquire(stopWaiting);
-        } catch {
-          break;
+        if (!window) {
+          const text = line.bytes.toString('utf8');
+          if (!(await dispatchOne(at, () => parseBatchLine(text, batch.kind), log))) break;
+          continue;
         }
-        const task = runOne(at, line.bytes.toString('utf8'), log).finally(() => {
-          deps.slots.release();
-          inFlight.delete(task);
-        });
-        inFlight.add(task);
+        const { parsed, key } = parseAhead(line.bytes.toString('utf8'));
+        if (window.add({ position: at, parsed }, key, line.bytes.length) && !(await dispatchWindow(log))) break;
       }
+      // What is left of the last window (nothing after a stop: it checks before each request).
+      await dispatchWindow(log);
     },
     async settled() {
       await Promise.allSettled([...inFlight]);
