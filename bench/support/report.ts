@@ -1,6 +1,6 @@
 /** Writes BENCHMARKS.md: the machine, the command, one table row per figure that ran, details. */
 import { writeFileSync } from 'node:fs';
-import type { FigureId, FigureResult } from './figure.js';
+import { FIGURE_IDS, type FigureId, type FigureResult } from './figure.js';
 import type { MachineInfo } from './machine.js';
 
 export interface FigureOutcome {
@@ -41,7 +41,7 @@ export function renderReport(input: ReportInput): string {
     `- **Date:** ${input.startedAt.toISOString()} (the whole run took ${(input.durationMs / 60_000).toFixed(1)} min)`,
     `- **Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGib.toFixed(1)} GiB RAM, ${machine.os}; Node ${machine.node}`,
     `- **Source:** ${input.sourceAtStart}${input.sourceAtEnd === input.sourceAtStart ? '' : `; at the end: ${input.sourceAtEnd}`}`,
-    '- **Server:** `node bin/batchmode.js serve --port 0 --data-dir <temp dir>` (the compiled `dist/`, as `npm start` runs it; `npm run bench` rebuilds it first), one fresh child process per figure, SQLite + local disk, `BATCHMODE_API_KEYS=bench`, `BATCHMODE_LOG_LEVEL=warn`, the simulated model. Client: the bench process, over HTTP with `fetch`.',
+    '- **Server:** `node bin/batchmode.js serve --port 0 --data-dir <temp dir>` (the compiled `dist/`, as `npm start` runs it; `npm run bench` rebuilds it first), one fresh child process per figure, SQLite + local disk, `BATCHMODE_API_KEYS=bench`, `BATCHMODE_LOG_LEVEL=warn`, the simulated model unless a figure says otherwise in its details. Client: the bench process, over HTTP with `fetch`.',
     '',
     '| # | figure | measured | ratio | goal | met |',
     '|---|---|---|---|---|---|',
@@ -68,8 +68,8 @@ export function renderReport(input: ReportInput): string {
   lines.push(
     '## Running it',
     '',
-    '`npm run bench` runs all five figures (3–5 minutes on this 2-core machine; longer when it is busy); `npm run bench -- throughput upload` runs',
-    'a subset (ids: `throughput`, `saturation`, `memory`, `inline-latency`, `upload`) and this file then lists only those.',
+    `\`npm run bench\` runs all ${FIGURE_IDS.length} figures (5–7 minutes on this 2-core machine; longer when it is busy); \`npm run bench -- throughput upload\` runs`,
+    `a subset (ids: ${FIGURE_IDS.map((id) => `\`${id}\``).join(', ')}) and this file then lists only those.`,
     'Sizes: `BENCH_THROUGHPUT_REQUESTS`, `BENCH_SATURATION_REQUESTS`, `BENCH_LARGE_MB`, `BENCH_SMALL_MB`, `BENCH_UPLOAD_MB`,',
     '`BENCH_INLINE_REPETITIONS`, `BENCH_UPLOAD_TRIALS`; `BENCH_OUTPUT` writes the report elsewhere; `BENCH_CPU_PROF_DIR=<dir>`',
     'runs every server under `--cpu-prof` (summarise a profile with `npx tsx bench/profile-summary.ts <file.cpuprofile>`).',
