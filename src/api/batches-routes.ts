@@ -1,17 +1,19 @@
 /**
- * Batch Mode routes (docs/wire-contract.md, Batch API): create (generate and embed), get, list, cancel and delete,
- * including the guide's lenient spellings (`GET …:cancel`, `GET …:delete`).
+ * Batch Mode routes (docs/wire-contract.md, Batch API): create (generate and embed, and their
+ * `?validateOnly=true` dry run), get, list, cancel and delete, including the guide's lenient
+ * spellings (`GET …:cancel`, `GET …:delete`).
  */
 import { fileIdFromReference } from '../core/file.js';
 import type { BatchKind } from '../core/batch.js';
 import { AppError, invalidArgument } from '../core/errors.js';
 import { modelIdOf } from '../core/model-name.js';
-import type { BatchService } from '../batches/index.js';
+import type { BatchService, SubmitBatchInput } from '../batches/index.js';
 import { header, readJsonBody, sendJson, streamTo, type RouteContext } from './http.js';
 import type { Route } from './router.js';
 import { parseBatchBody, parseDuration } from './wire/batch-body.js';
 import { toBatchResource, toOperation } from './wire/batch-operation.js';
 import { parseBatchUpdate } from './wire/batch-update-body.js';
+import { isValidateOnly, toValidationBody } from './wire/batch-validation-body.js';
 import { toProgressBody } from './wire/batch-progress-body.js';
 import { parsePageSize, parsePageToken, withNextPageToken } from './wire/pagination.js';
 
@@ -33,7 +35,7 @@ const UPDATE_BODY_BYTES = 1024 * 1024;
 export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
   const { batches } = deps;
 
-  const create = (kind: BatchKind) => async ({ request, response, params, tenantId }: RouteContext): Promise<void> => {
+  const create = (kind: BatchKind) => async ({ request, response, params, tenantId, url }: RouteContext): Promise<void> => {
     let body: unknown;
     try {
       body = await readJsonBody(request, deps.maxInlineBytes);
@@ -50,7 +52,7 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 256)) {
       throw invalidArgument('Idempotency-Key must be 1 to 256 characters.');
     }
-    const view = await batches.create({
+    const input = {
       idempotencyKey,
       completionWindowMs: windowHeader === undefined ? parsed.completionWindowMs : parseDuration(windowHeader, 'X-Batchmode-Completion-Window'),
       tenantId,
@@ -62,7 +64,13 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Route[] {
       source: parsed.input.kind === 'file'
         ? { kind: 'file', fileId: fileIdFromReference(parsed.input.fileName) }
         : { kind: 'inline', requests: parsed.input.requests },
-    });
+    } satisfies SubmitBatchInput;
+    // batchmode extension: the create's validation only, nothing created (a dry run ignores the Idempotency-Key).
+    if (isValidateOnly(url)) {
+      sendJson(response, 200, toValidationBody(await batches.validate(input)));
+      return;
+    }
+    const view = await batches.create(input);
     sendJson(response, 200, toOperation(view, { stateNames: deps.stateNames }));
   };
 

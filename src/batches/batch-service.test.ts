@@ -49,3 +49,20 @@ test('delete removes the batch, its input copy and its shard logs', async () => 
   assert.deepEqual([await storage.blobs.size(batchInputKey(batch.id)), await storage.blobs.size(shardLogKey(batch.id, 1))], [undefined, undefined]);
   await assert.rejects(service.getWithResults(TENANT, batch.id), /was not found/);
 });
+
+test('validate runs the dry run of the submitter: it counts, creates nothing and wakes no worker', async () => {
+  let woken = 0;
+  const { store, blobs } = storage;
+  const dry = createBatchService({
+    store, blobs, clock, submit: testSubmitter(store, blobs, clock, 2), submitOpenAI: testOpenAISubmitter(store, blobs, clock, 2), sleep: async () => undefined,
+    notify: { wake: () => void woken++, abortBatch: () => undefined, finalize: async () => undefined },
+  });
+  assert.deepEqual(await dry.validate(batchInput({ kind: 'inline', requests: prompts(3) })), { model: 'gemini-test', requestCount: 3, estimatedInputTokens: 6 });
+  assert.deepEqual([await store.batches.list(TENANT, { limit: 10 }), woken], [[], 0]);
+  await assert.rejects(dry.validate(batchInput({ kind: 'inline', requests: [{ request: { contents: 'nope' } }] })), /requests\[0\]/);
+  const plain = createBatchService({
+    store, blobs, clock, submit: async () => { throw new Error('not called'); }, submitOpenAI: testOpenAISubmitter(store, blobs, clock, 2),
+    sleep: async () => undefined, notify: { wake: () => undefined, abortBatch: () => undefined, finalize: async () => undefined },
+  });
+  await assert.rejects(plain.validate(batchInput({ kind: 'inline', requests: prompts(1) })), /UNIMPLEMENTED|not supported/);
+});

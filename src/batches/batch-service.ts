@@ -16,7 +16,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { BatchProgress, BatchUpdate, ListCursor, Store } from '../store/store.js';
 import { describeProgress, type BatchProgressView, type WorkerStatus } from './batch-progress.js';
 import { streamResults } from './live-results.js';
-import type { SubmitBatchInput } from './submit-batch.js';
+import type { BatchEstimate, SubmitBatchInput } from './submit-batch.js';
 import type { SubmitOpenAIBatchInput } from './submit-openai-batch.js';
 
 /** A batch with its live counts. */
@@ -39,6 +39,8 @@ export interface BatchPage {
 
 export interface BatchService {
   create(input: SubmitBatchInput): Promise<BatchView>;
+  /** A dry-run create (`?validateOnly=true`): the create's checks, nothing created; refuses as the create would. */
+  validate(input: SubmitBatchInput): Promise<BatchEstimate>;
   /**
    * Creates a batch from an OpenAI batch input file (submit-openai-batch.ts). Bad lines do not
    * throw: they make a batch that is FAILED from the start, with `openai.errors`.
@@ -69,7 +71,8 @@ export interface BatchServiceDeps {
   store: Store;
   blobs: BlobStore;
   clock: Clock;
-  submit: (input: SubmitBatchInput) => Promise<BatchRecord>;
+  /** The submitter (submit-batch.ts); without `validate`, dry runs are refused as unimplemented. */
+  submit: ((input: SubmitBatchInput) => Promise<BatchRecord>) & { validate?: (input: SubmitBatchInput) => Promise<BatchEstimate> };
   submitOpenAI: (input: SubmitOpenAIBatchInput) => Promise<BatchRecord>;
   /**
    * This process's workers: new work, a batch to abort, a batch whose results are due (the
@@ -167,6 +170,11 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       const batch = await deps.submit(input);
       deps.notify.wake();
       return view(batch, undefined);
+    },
+
+    async validate(input) {
+      if (!deps.submit.validate) throw new AppError('UNIMPLEMENTED', 'validateOnly is not supported by this server.');
+      return deps.submit.validate(input);
     },
 
     async createOpenAI(input) {

@@ -7,6 +7,6 @@ export { createBatchService, batchNotFound } from './batch-service.js';
 export type { BatchService, BatchServiceDeps, BatchView, BatchPage } from './batch-service.js';
 export type { BatchProgressView, PendingReason, WorkerStatus, ModelStatus, LimiterSnapshot } from './batch-progress.js';
 export { createBatchSubmitter } from './submit-batch.js';
-export type { SubmitBatchInput } from './submit-batch.js';
+export type { BatchEstimate, BatchSubmitter, SubmitBatchInput } from './submit-batch.js';
 export { createOpenAIBatchSubmitter } from './submit-openai-batch.js';
 export type { SubmitOpenAIBatchInput } from './submit-openai-batch.js';

@@ -7,7 +7,11 @@ import { test } from 'node:test';
 import type { BatchRecord } from '../core/batch.js';
 import { batchPrefix } from '../core/blob-keys.js';
 import { AppError } from '../core/errors.js';
+import { createBackendRegistry } from '../backends/registry.js';
+import { createSimulatedBackend } from '../backends/simulated/simulated-backend.js';
+import { randomId } from '../lib/ids.js';
 import { useTempStorage } from '../store/testing/temp-storage.js';
+import { createBatchSubmitter } from './submit-batch.js';
 import { batchInput, manualClock, prompts, readText, TENANT, testSubmitter, uploadText } from './testing/batch-fixture.js';
 
 const clock = manualClock();
@@ -109,4 +113,58 @@ test('without an explicit priority, the serviceTier the requests share becomes t
   const unset = await submit({ ...batchInput({ kind: 'file', fileId: await uploadText(storage.store, storage.blobs, clock, JSON.stringify({ key: 'q', request: { contents: [{ parts: [{ text: 'x' }] }], serviceTier: 'priority' } })) }), priority: undefined });
   assert.equal(unset.priority, 1);
   assert.equal((await storage.store.batches.get(TENANT, unset.id))?.priority, 1);
+});
+
+/** Every file under the blob store's root, as paths relative to it. */
+function blobFiles(dir: string, under = ''): string[] {
+  const here = join(dir, under);
+  if (!existsSync(here)) return [];
+  return readdirSync(here, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? blobFiles(dir, join(under, entry.name)) : [join(under, entry.name)]).sort();
+}
+
+/** The real submitter over a priced route (`gemini-*`: $1 per million input tokens, half off in batch). */
+const pricedSubmitter = (quotas?: Parameters<typeof createBatchSubmitter>[0]['quotas']) => createBatchSubmitter({
+  store: storage.store, blobs: storage.blobs, clock, randomId, shardSize: 2, completionWindowMs: 3_600_000,
+  registry: createBackendRegistry([{ name: 'gemini-*', backend: createSimulatedBackend(), limits: { maxConcurrency: 1 },
+    pricing: { inputPerMillion: 1, outputPerMillion: 4, batchDiscount: 0.5 } }]),
+  ...(quotas ? { quotas } : {}),
+});
+
+test('validate of a good file counts its requests, estimates input tokens and cost, and creates nothing', async () => {
+  // 40 characters a prompt: 10 input tokens each (the output allowance is not input).
+  const text = ['a', 'b', '', 'c'].map((key) => (key ? line(key, 'x'.repeat(40)) : '')).join('\n');
+  const fileId = await uploadText(storage.store, storage.blobs, clock, text);
+  const before = blobFiles(storage.dir);
+  const estimate = await pricedSubmitter().validate({ ...batchInput({ kind: 'file', fileId }), model: 'gemini-2.5-flash', idempotencyKey: 'v1' });
+  assert.deepEqual(estimate, { model: 'gemini-2.5-flash', requestCount: 3, estimatedInputTokens: 30, estimatedInputCostUsd: 0.000015 });
+  assert.deepEqual(await storage.store.batches.list(TENANT, { limit: 10 }), []);
+  assert.deepEqual(blobFiles(storage.dir), before, 'no copy, no shards, no caches blob');
+  assert.equal(await storage.store.batches.findByIdempotencyKey(TENANT, 'v1'), undefined);
+  // Inline requests: counted, not written; a model without pricing gets no cost.
+  const inline = testSubmitter(storage.store, storage.blobs, clock, 2) as ReturnType<typeof createBatchSubmitter>;
+  const unpriced = await inline.validate(batchInput({ kind: 'inline', requests: prompts(4) }));
+  assert.deepEqual(unpriced, { model: 'gemini-test', requestCount: 4, estimatedInputTokens: 8 });
+  assert.deepEqual(blobFiles(storage.dir), before);
+});
+
+test('validate of a bad file gives the line errors the create gives, and creates nothing', async () => {
+  const fileId = await uploadText(storage.store, storage.blobs, clock, [line('a'), '{not json', line('a'), '{"key":"c"}'].join('\n'));
+  const before = blobFiles(storage.dir);
+  const submit = pricedSubmitter();
+  const input = { ...batchInput({ kind: 'file', fileId }), model: 'gemini-2.5-flash' };
+  const message = await refusal(submit.validate(input));
+  assert.deepEqual([...message.matchAll(/^Error on line (\d+):/gm)].map((match) => Number(match[1])), [2, 4]);
+  assert.equal(message, await refusal(submit(input)), 'the same 400 as the create');
+  assert.deepEqual(await storage.store.batches.list(TENANT, { limit: 10 }), []);
+  assert.deepEqual(blobFiles(storage.dir), before);
+  // Duplicate keys, a model that does not embed, a missing file, the requests-per-batch quota: refused as a create would be.
+  const duplicated = await uploadText(storage.store, storage.blobs, clock, [line('a'), line('a')].join('\n'));
+  assert.match(await refusal(submit.validate({ ...input, source: { kind: 'file', fileId: duplicated } })), /line 2: duplicate key 'a'/);
+  assert.match(await refusal(submit.validate({ ...input, kind: 'embed' })), /does not support asyncBatchEmbedContent/);
+  await assert.rejects(submit.validate({ ...input, source: { kind: 'file', fileId: 'missing' } }), (error: AppError) => error.status === 'PERMISSION_DENIED');
+  const small = pricedSubmitter({ default: { requestsPerBatch: 1 }, tenants: {} });
+  const two = await uploadText(storage.store, storage.blobs, clock, [line('a'), line('b')].join('\n'));
+  await assert.rejects(small.validate({ ...input, source: { kind: 'file', fileId: two } }), (error: AppError) => error.status === 'RESOURCE_EXHAUSTED');
+  assert.deepEqual(await storage.store.batches.list(TENANT, { limit: 10 }), []);
 });

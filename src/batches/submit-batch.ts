@@ -5,6 +5,8 @@
  * (files may be deleted while it runs); an inline batch's requests are written out as JSONL
  * in the same form. Caches the requests name are resolved per line and frozen with the batch
  * (batch-caches.ts). The batch and all its shards are then created in one transaction.
+ * `validate` (the `?validateOnly=true` dry run) runs the same checks and creates nothing: a
+ * file is read in place, not copied, inline requests are not written, and no cache is frozen.
  */
 import { PassThrough } from 'node:stream';
 import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord } from '../core/batch.js';
@@ -25,8 +27,9 @@ import { reportCreated } from './created-events.js';
 import type { EngineEvents } from '../core/engine-events.js';
 import { ShardPlanner } from './shard-planner.js';
 import { createAdmitted } from './admitted-create.js';
-import { checkBatchSize, DEFAULT_QUOTAS, limitsFor, type QuotaConfig } from '../core/quota.js';
-import { estimateCallTokens } from '../core/token-estimate.js';
+import { checkBatchAdmission, checkBatchSize, DEFAULT_QUOTAS, limitsFor, type QuotaConfig, type TenantLimits } from '../core/quota.js';
+import { estimateCallTokens, estimatePromptTokens } from '../core/token-estimate.js';
+import { emptyUsage, estimateCost } from '../core/usage.js';
 import { ServiceTierTally } from '../core/service-tier.js';
 import type { GenerateContentRequest } from '../core/gemini-types.js';
 import { createCacheCollector, type CacheCollector } from './batch-caches.js';
@@ -65,18 +68,46 @@ export interface SubmitBatchInput {
   idempotencyKey?: string | undefined;
 }
 
+/** What a dry-run create (`validate`) found: the batch that would be created. */
+export interface BatchEstimate {
+  /** The model id the name resolved to, without `models/`. */
+  model: string;
+  requestCount: number;
+  /** Estimated input tokens (core/token-estimate.ts), the prefixes of named caches included. */
+  estimatedInputTokens: number;
+  /** The input's cost in USD at the route's pricing, batch discount applied; absent without pricing. */
+  estimatedInputCostUsd?: number;
+}
+
+/** Creates a batch; `validate` checks a create as it would run and creates nothing. */
+export interface BatchSubmitter {
+  (input: SubmitBatchInput): Promise<BatchRecord>;
+  validate(input: SubmitBatchInput): Promise<BatchEstimate>;
+}
+
 /** At most this many bad lines are listed in one error. */
 const MAX_LINE_ERRORS = 20;
 
-export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput) => Promise<BatchRecord> {
+/** A planner that also sums the requests' input tokens (the planner's own sum adds the output they may use). */
+class InputPlanner extends ShardPlanner {
+  inputTokens = 0;
+}
+
+/** A request's token estimates: what the call may cost (quota), and its input alone (the dry run's estimate). */
+interface RequestTokens { call: number; input: number }
+
+export function createBatchSubmitter(deps: SubmitDeps): BatchSubmitter {
   const { store, blobs, clock } = deps;
 
-  /** The tokens a request may cost, its cache's prefix included (the cache is resolved, or the line fails). */
-  const tokensOf = async (request: Parameters<typeof estimateCallTokens>[0], kind: BatchKind, caches: CacheCollector): Promise<number> =>
-    estimateCallTokens(request) + (kind === 'generate' ? await caches.use(request as GenerateContentRequest) : 0);
+  /** The tokens of a request, its cache's prefix included (the cache is resolved, or the line fails). */
+  const tokensOf = async (request: Parameters<typeof estimateCallTokens>[0], kind: BatchKind, caches: CacheCollector): Promise<RequestTokens> => {
+    const cached = kind === 'generate' ? await caches.use(request as GenerateContentRequest) : 0;
+    const input = kind === 'generate' ? estimatePromptTokens(request as GenerateContentRequest) : estimateCallTokens(request);
+    return { call: estimateCallTokens(request) + cached, input: input + cached };
+  };
 
-  const planFile = async (batchId: string, kind: BatchKind, key: string, tiers: ServiceTierTally, caches: CacheCollector): Promise<ShardPlanner> => {
-    const planner = new ShardPlanner(batchId, deps.shardSize);
+  const planFile = async (batchId: string, kind: BatchKind, key: string, tiers: ServiceTierTally, caches: CacheCollector): Promise<InputPlanner> => {
+    const planner = new InputPlanner(batchId, deps.shardSize);
     const errors: string[] = [];
     const keys = new DuplicateKeyFinder();
     let keyed = false;
@@ -88,7 +119,9 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
           keys.add(parsed.key, line.number);
           keyed = true;
         }
-        planner.add(line.start, line.end, await tokensOf(parsed.request, kind, caches));
+        const tokens = await tokensOf(parsed.request, kind, caches);
+        planner.add(line.start, line.end, tokens.call);
+        planner.inputTokens += tokens.input;
         tiers.add(parsed.request.serviceTier);
       } catch (error) {
         errors.push(formatLineError(line.number, error));
@@ -119,12 +152,13 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     return errors;
   };
 
+  /** Parses inline requests and writes them out as JSONL to `key`; a dry run (no key) only plans. */
   const writeInline = async (
-    batchId: string, kind: BatchKind, requests: readonly unknown[], key: string, tiers: ServiceTierTally, caches: CacheCollector,
-  ): Promise<ShardPlanner> => {
-    const planner = new ShardPlanner(batchId, deps.shardSize);
+    batchId: string, kind: BatchKind, requests: readonly unknown[], key: string | undefined, tiers: ServiceTierTally, caches: CacheCollector,
+  ): Promise<InputPlanner> => {
+    const planner = new InputPlanner(batchId, deps.shardSize);
     const lines: string[] = [];
-    const tokens: number[] = [];
+    const tokens: RequestTokens[] = [];
     const errors: string[] = [];
     for (const [index, item] of requests.entries()) {
       try {
@@ -140,26 +174,29 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
       }
     }
     if (errors.length > 0) throw invalidArgument(errors.join('\n'));
-    const sink = new PassThrough();
-    const written = blobs.append(key, sink);
+    const sink = key === undefined ? undefined : new PassThrough();
+    const written = sink && key !== undefined ? blobs.append(key, sink) : Promise.resolve();
     let offset = 0;
     for (const [index, line] of lines.entries()) {
       const bytes = Buffer.byteLength(line) + 1;
-      planner.add(offset, offset + bytes, tokens[index]);
+      planner.add(offset, offset + bytes, tokens[index]?.call);
+      planner.inputTokens += tokens[index]?.input ?? 0;
       offset += bytes;
-      sink.write(`${line}\n`);
+      sink?.write(`${line}\n`);
     }
-    sink.end();
+    sink?.end();
     await written;
     return planner;
   };
 
-  return async (input) => {
-    const requestHash = hashOfRequest(input);
-    if (input.idempotencyKey !== undefined) {
-      const earlier = replayOf(await store.batches.findByIdempotencyKey(input.tenantId, input.idempotencyKey), requestHash);
-      if (earlier) return earlier;
-    }
+  /**
+   * Everything a create checks before it stores the batch: the model serves the method, the
+   * file may be read, every request parses, keys are unique, caches resolve, the batch has
+   * requests and fits the requests-per-batch quota. A create copies a file to `inputKey` and
+   * plans the copy (and writes inline requests there); a dry run (`inputKey` undefined) reads
+   * the file in place and writes nothing.
+   */
+  const check = async (input: SubmitBatchInput, batchId: string, inputKey: string | undefined) => {
     const resolved = deps.registry.resolve(input.model);
     if (!resolved) {
       throw modelNotFound(input.model, methodOf(input.kind));
@@ -167,30 +204,42 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     if (!resolved.info.supportedGenerationMethods.includes(methodOf(input.kind))) {
       throw invalidArgument(`models/${input.model} does not support ${methodOf(input.kind)}.`);
     }
-    const batchId = deps.randomId(BATCH_ID_LENGTH);
-    const key = batchInputKey(batchId);
     const limits = limitsFor(deps.quotas ?? DEFAULT_QUOTAS, input.tenantId);
     const tiers = new ServiceTierTally();
     const caches = createCacheCollector(store, input.tenantId, resolved.id, clock.now());
-    let planner: ShardPlanner;
-    try {
-      if (input.source.kind === 'file') {
-        const file = await store.files.get(input.tenantId, input.source.fileId);
-        if (!file || file.expirationTimeMs <= clock.now()) {
-          throw permissionDenied(fileAccessDeniedMessage(input.source.fileId));
-        }
-        await blobs.copy(file.blobKey, key);
-        planner = await planFile(batchId, input.kind, key, tiers, caches);
-      } else {
-        planner = await writeInline(batchId, input.kind, input.source.requests, key, tiers, caches);
+    let planner: InputPlanner;
+    if (input.source.kind === 'file') {
+      const file = await store.files.get(input.tenantId, input.source.fileId);
+      if (!file || file.expirationTimeMs <= clock.now()) {
+        throw permissionDenied(fileAccessDeniedMessage(input.source.fileId));
       }
-      if (planner.requestCount === 0) throw invalidArgument('The batch has no requests: the input is empty.');
-      checkBatchSize(input.tenantId, limits, { model: resolved.id, requestCount: planner.requestCount, estimatedTokens: planner.estimatedTokens });
-      await caches.save(blobs, batchId);
+      if (inputKey !== undefined) await blobs.copy(file.blobKey, inputKey);
+      planner = await planFile(batchId, input.kind, inputKey ?? file.blobKey, tiers, caches);
+    } else {
+      planner = await writeInline(batchId, input.kind, input.source.requests, inputKey, tiers, caches);
+    }
+    if (planner.requestCount === 0) throw invalidArgument('The batch has no requests: the input is empty.');
+    checkBatchSize(input.tenantId, limits, { model: resolved.id, requestCount: planner.requestCount, estimatedTokens: planner.estimatedTokens });
+    return { resolved, limits, tiers, caches, planner };
+  };
+
+  const submit = async (input: SubmitBatchInput): Promise<BatchRecord> => {
+    const requestHash = hashOfRequest(input);
+    if (input.idempotencyKey !== undefined) {
+      const earlier = replayOf(await store.batches.findByIdempotencyKey(input.tenantId, input.idempotencyKey), requestHash);
+      if (earlier) return earlier;
+    }
+    const batchId = deps.randomId(BATCH_ID_LENGTH);
+    const key = batchInputKey(batchId);
+    let checked: Awaited<ReturnType<typeof check>>;
+    try {
+      checked = await check(input, batchId, key);
+      await checked.caches.save(blobs, batchId);
     } catch (error) {
       await blobs.deletePrefix(batchPrefix(batchId));
       throw error;
     }
+    const { resolved, limits, tiers, planner } = checked;
     const now = clock.now();
     const batch: BatchRecord = {
       id: batchId, tenantId: input.tenantId, kind: input.kind, model: resolved.id, displayName: input.displayName,
@@ -212,6 +261,26 @@ export function createBatchSubmitter(deps: SubmitDeps): (input: SubmitBatchInput
     reportCreated(deps.events, batch, 'native');
     return batch;
   };
+
+  /**
+   * The dry run: the same checks, and the enqueued-token quota against what the tenant has
+   * queued now (the active-batch count is not checked: it says nothing about this input).
+   */
+  const validate = async (input: SubmitBatchInput): Promise<BatchEstimate> => {
+    const { resolved, limits, planner } = await check(input, 'validate-only', undefined);
+    if (limits.enqueuedTokensPerModel !== undefined) {
+      const dryLimits: TenantLimits = { ...limits, activeBatches: undefined };
+      checkBatchAdmission(input.tenantId, dryLimits, await store.quotaUsage.usage(input.tenantId),
+        { model: resolved.id, requestCount: planner.requestCount, estimatedTokens: planner.estimatedTokens });
+    }
+    const estimate: BatchEstimate = { model: resolved.id, requestCount: planner.requestCount, estimatedInputTokens: planner.inputTokens };
+    if (resolved.pricing) {
+      estimate.estimatedInputCostUsd = estimateCost({ ...emptyUsage(), promptTokenCount: planner.inputTokens }, resolved.pricing);
+    }
+    return estimate;
+  };
+
+  return Object.assign(submit, { validate });
 }
 
 /** The method a model must support to run a batch of this kind. */

@@ -1,27 +1,42 @@
 /**
  * A client of the Gemini Batch Mode REST surface, as the command line uses it. It speaks only
- * the public wire protocol (the SDK's resumable upload, batches, files, models), so it works
- * against batchmode and, unchanged, against generativelanguage.googleapis.com. Uploads stream
- * from disk in 8 MiB chunks and downloads stream to disk: memory stays flat for any size.
+ * the public wire protocol (the SDK's resumable upload, batches, files, models) plus batchmode's
+ * documented extensions (`:progress`, `:results`, `?validateOnly=true`, quota), so it works
+ * against batchmode and, for the standard calls, against generativelanguage.googleapis.com.
+ * Uploads stream from disk in 8 MiB chunks and downloads stream to disk: memory stays flat for
+ * any size. It is made for long jobs on poor links: reads, downloads and uploads go on through
+ * transient failures (retrying-call.ts), resuming where they stopped.
  */
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ApiError, apiErrorOf } from './api-error.js';
-import type { BatchOperation, FileResource, ModelResource, QuotaView } from './wire-types.js';
+import { createBatch, getProgress, updateBatch, validateBatch, type BatchInput, type BatchKind, type CreateBatchOptions } from './batch-calls.js';
+import { downloadToPath, downloadToStream, resourceName } from './file-download.js';
+import { createTransport } from './http-transport.js';
+import { uploadResumable, type UploadOptions } from './resumable-upload.js';
+import { streamResultLines } from './results-stream.js';
+import { DEFAULT_RETRY_FOR_MS, type RetryNotice } from './retrying-call.js';
+import type { BatchOperation, BatchProgress, BatchValidation, FileResource, ModelResource, QuotaView } from './wire-types.js';
 
-/** The @google/genai SDK's chunk size. */
-export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+export { resourceName } from './file-download.js';
+export { UPLOAD_CHUNK_BYTES, type UploadOptions } from './resumable-upload.js';
+export type { RetryNotice } from './retrying-call.js';
+export type { BatchInput, BatchKind, CreateBatchOptions } from './batch-calls.js';
+export type { BatchProgress, BatchValidation } from './wire-types.js';
 
 export interface ApiClientOptions {
   /** e.g. `http://127.0.0.1:8080` or `https://generativelanguage.googleapis.com`. */
   baseUrl: string;
   apiKey: string;
   fetch?: typeof fetch;
+  /**
+   * Transient failures (connection errors, 408, 429, 500, 502, 503, 504) of idempotent calls are
+   * retried with back-off (0.5 s doubling to 30 s, ± jitter, Retry-After honoured) for up to this
+   * long without a success; default 15 minutes; 0 = no retries.
+   */
+  retryForMs?: number;
+  /** Told before each retry (the CLI prints a one-line notice on stderr). */
+  onRetry?: (notice: RetryNotice) => void;
+  /** The first pause of the back-off (default 500 ms; tests shorten it). It doubles up to `maxRetryDelayMs` (default 30 s). */
+  initialRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
 }
 
 export interface Page<T> {
@@ -29,26 +44,27 @@ export interface Page<T> {
   nextPageToken: string | undefined;
 }
 
-export interface UploadOptions {
-  displayName?: string;
-  mimeType?: string;
-  /** Called after every chunk with the bytes sent so far. */
-  onProgress?: (sentBytes: number, totalBytes: number) => void;
-  signal?: AbortSignal;
-}
-
 export interface ApiClient {
   readonly baseUrl: string;
+  /** A resumable upload; after a failed chunk it asks the server where it is and goes on from there. */
   uploadFile(path: string, options?: UploadOptions): Promise<FileResource>;
   getFile(name: string): Promise<FileResource>;
   listFiles(pageSize?: number, pageToken?: string): Promise<Page<FileResource>>;
   deleteFile(name: string): Promise<void>;
-  /** Streams a file's bytes into `path`; resolves the bytes written. */
+  /** Streams a file's bytes into `path` (resuming or restarting after a failure); resolves the bytes in the file. */
   downloadFile(name: string, path: string, onProgress?: (bytes: number) => void): Promise<number>;
-  /** Streams a file's bytes into an open stream (stdout), left open; resolves the bytes written. */
+  /** Streams a file's bytes into an open stream (stdout), left open; restarts only while nothing was written; resolves the bytes written. */
   downloadFileTo(name: string, destination: NodeJS.WritableStream): Promise<number>;
-  createBatch(model: string, input: { fileName: string } | { requests: unknown[] }, options?: { displayName?: string }): Promise<BatchOperation>;
+  /** Retried on transient failures only when `options.idempotencyKey` is set. */
+  createBatch(model: string, input: BatchInput, options?: CreateBatchOptions): Promise<BatchOperation>;
+  /** `?validateOnly=true`: a 400 with the line errors rejects with ApiError (its message the server's, one `Error on line N: …` a line). */
+  validateBatch(model: string, input: BatchInput, options?: { kind?: BatchKind }): Promise<BatchValidation>;
   getBatch(name: string): Promise<BatchOperation>;
+  /** `:progress` (batchmode extension): counts, rate, ETA, pending reason, queue position. */
+  getProgress(name: string): Promise<BatchProgress>;
+  /** Result lines (no trailing newline) from `:results`; `follow` streams until the batch ends. Reconnects after a break, skipping lines already given. */
+  streamResults(name: string, options?: { follow?: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+  updateBatch(name: string, kind: BatchKind, fields: { priority: number }): Promise<void>;
   listBatches(pageSize?: number, pageToken?: string): Promise<Page<BatchOperation>>;
   cancelBatch(name: string): Promise<void>;
   deleteBatch(name: string): Promise<void>;
@@ -57,35 +73,14 @@ export interface ApiClient {
   getQuota(): Promise<QuotaView>;
 }
 
-/** `files/abc`, `abc` → `files/abc`; the same for batches. */
-export const resourceName = (collection: 'files' | 'batches', name: string): string =>
-  name.startsWith(`${collection}/`) ? name : `${collection}/${name}`;
-
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? fetch;
-  const headers = { 'x-goog-api-key': options.apiKey };
-
-  const call = async (what: string, url: string, init: RequestInit = {}): Promise<Response> => {
-    let response: Response;
-    try {
-      response = await doFetch(url, { ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) } });
-    } catch (error) {
-      if (init.signal?.aborted) throw error;
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-      throw new ApiError(`${what}: cannot reach ${baseUrl} (${cause})`, 0, undefined);
-    }
-    if (!response.ok) throw await apiErrorOf(response, what);
-    return response;
-  };
-  const json = async <T>(what: string, path: string, init: RequestInit = {}): Promise<T> =>
-    (await (await call(what, `${baseUrl}${path}`, init)).json()) as T;
-  /** The bytes of a file, as a stream. */
-  const openDownload = async (name: string): Promise<Readable> => {
-    const response = await call('files.download', `${baseUrl}/download/v1beta/${resourceName('files', name)}:download?alt=media`);
-    if (!response.body) throw new ApiError('files.download: empty response', response.status, undefined);
-    return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-  };
+  const transport = createTransport({
+    baseUrl: options.baseUrl, apiKey: options.apiKey, fetch: options.fetch,
+    policy: {
+      retryForMs: options.retryForMs ?? DEFAULT_RETRY_FOR_MS, onRetry: options.onRetry,
+      initialDelayMs: options.initialRetryDelayMs, maxDelayMs: options.maxRetryDelayMs,
+    },
+  });
   const query = (pageSize?: number, pageToken?: string): string => {
     const params = new URLSearchParams();
     if (pageSize !== undefined) params.set('pageSize', String(pageSize));
@@ -95,114 +90,58 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   };
 
   return {
-    baseUrl,
+    baseUrl: transport.baseUrl,
 
-    async uploadFile(path, upload = {}) {
-      const size = (await stat(path)).size;
-      const displayName = upload.displayName ?? basename(path);
-      const started = await call('upload start', `${baseUrl}/upload/v1beta/files`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json', 'x-goog-upload-protocol': 'resumable', 'x-goog-upload-command': 'start',
-          'x-goog-upload-header-content-length': String(size),
-          ...(upload.mimeType ? { 'x-goog-upload-header-content-type': upload.mimeType } : {}),
-        },
-        body: JSON.stringify({ file: { displayName, ...(upload.mimeType ? { mimeType: upload.mimeType } : {}) } }),
-        ...(upload.signal ? { signal: upload.signal } : {}),
-      });
-      const uploadUrl = started.headers.get('x-goog-upload-url');
-      if (!uploadUrl) throw new ApiError('upload start: the server sent no x-goog-upload-url', started.status, undefined);
-      const handle = await open(path, 'r');
-      try {
-        let offset = 0;
-        const buffer = Buffer.alloc(Math.min(UPLOAD_CHUNK_BYTES, Math.max(size, 1)));
-        for (;;) {
-          const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-          const isLast = offset + bytesRead >= size;
-          const response = await call(`upload chunk at ${offset}`, uploadUrl, {
-            method: 'POST',
-            headers: { 'x-goog-upload-offset': String(offset), 'x-goog-upload-command': isLast ? 'upload, finalize' : 'upload' },
-            body: buffer.subarray(0, bytesRead),
-            ...(upload.signal ? { signal: upload.signal } : {}),
-          });
-          offset += bytesRead;
-          upload.onProgress?.(offset, size);
-          if (isLast) return ((await response.json()) as { file: FileResource }).file;
-        }
-      } finally {
-        await handle.close();
-      }
-    },
+    uploadFile: (path, upload = {}) => uploadResumable(transport, path, upload),
 
-    getFile: (name) => json('files.get', `/v1beta/${resourceName('files', name)}`),
+    getFile: (name) => transport.retried('files.get', `/v1beta/${resourceName('files', name)}`),
 
     async listFiles(pageSize, pageToken) {
-      const page = await json<{ files?: FileResource[]; nextPageToken?: string }>('files.list', `/v1beta/files${query(pageSize, pageToken)}`);
+      const page = await transport.retried<{ files?: FileResource[]; nextPageToken?: string }>('files.list', `/v1beta/files${query(pageSize, pageToken)}`);
       return { items: page.files ?? [], nextPageToken: page.nextPageToken || undefined };
     },
 
     async deleteFile(name) {
-      await call('files.delete', `${baseUrl}/v1beta/${resourceName('files', name)}`, { method: 'DELETE' });
+      await transport.json('files.delete', `/v1beta/${resourceName('files', name)}`, { method: 'DELETE' });
     },
 
-    async downloadFile(name, path, onProgress) {
-      const body = await openDownload(name);
-      let bytes = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length;
-          onProgress?.(bytes);
-          done(null, chunk);
-        },
-      });
-      await pipeline(body, meter, createWriteStream(path));
-      return bytes;
-    },
+    downloadFile: (name, path, onProgress) => downloadToPath(transport, name, path, onProgress),
 
-    async downloadFileTo(name, destination) {
-      let bytes = 0;
-      for await (const chunk of await openDownload(name)) {
-        const buffer = chunk as Buffer;
-        bytes += buffer.length;
-        if (!destination.write(buffer)) await once(destination, 'drain');
-      }
-      return bytes;
-    },
+    downloadFileTo: (name, destination) => downloadToStream(transport, name, destination),
 
-    createBatch: (model, input, batchOptions = {}) =>
-      json('batches.create', `/v1beta/models/${encodeURIComponent(model.replace(/^models\//, ''))}:batchGenerateContent`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          batch: {
-            ...(batchOptions.displayName ? { displayName: batchOptions.displayName } : {}),
-            inputConfig: 'fileName' in input ? { fileName: input.fileName } : { requests: { requests: input.requests } },
-          },
-        }),
-      }),
+    createBatch: (model, input, batchOptions = {}) => createBatch(transport, model, input, batchOptions),
 
-    getBatch: (name) => json('batches.get', `/v1beta/${resourceName('batches', name)}`),
+    validateBatch: (model, input, validateOptions = {}) => validateBatch(transport, model, input, validateOptions.kind),
+
+    getBatch: (name) => transport.retried('batches.get', `/v1beta/${resourceName('batches', name)}`),
+
+    getProgress: (name) => getProgress(transport, name),
+
+    streamResults: (name, streamOptions = {}) => streamResultLines(transport, name, streamOptions),
+
+    updateBatch: (name, kind, fields) => updateBatch(transport, name, kind, fields),
 
     async listBatches(pageSize, pageToken) {
-      const page = await json<{ operations?: BatchOperation[]; batches?: BatchOperation[]; nextPageToken?: string }>(
+      const page = await transport.retried<{ operations?: BatchOperation[]; batches?: BatchOperation[]; nextPageToken?: string }>(
         'batches.list', `/v1beta/batches${query(pageSize, pageToken)}`,
       );
       return { items: page.operations ?? page.batches ?? [], nextPageToken: page.nextPageToken || undefined };
     },
 
     async cancelBatch(name) {
-      await call('batches.cancel', `${baseUrl}/v1beta/${resourceName('batches', name)}:cancel`, { method: 'POST' });
+      // Cancelling a cancelled batch answers 200: safe to try again.
+      await transport.retried('batches.cancel', `/v1beta/${resourceName('batches', name)}:cancel`, { method: 'POST' });
     },
 
     async deleteBatch(name) {
-      await call('batches.delete', `${baseUrl}/v1beta/${resourceName('batches', name)}`, { method: 'DELETE' });
+      await transport.json('batches.delete', `/v1beta/${resourceName('batches', name)}`, { method: 'DELETE' });
     },
 
     async listModels(pageSize, pageToken) {
-      const page = await json<{ models?: ModelResource[]; nextPageToken?: string }>('models.list', `/v1beta/models${query(pageSize, pageToken)}`);
+      const page = await transport.retried<{ models?: ModelResource[]; nextPageToken?: string }>('models.list', `/v1beta/models${query(pageSize, pageToken)}`);
       return { items: page.models ?? [], nextPageToken: page.nextPageToken || undefined };
     },
 
-    getQuota: () => json<QuotaView>('quota.get', '/v1beta/quota'),
+    getQuota: () => transport.retried<QuotaView>('quota.get', '/v1beta/quota'),
   };
 }

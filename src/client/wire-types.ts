@@ -33,10 +33,60 @@ export interface BatchOperation {
     updateTime?: string;
     endTime?: string;
     batchStats?: BatchStats;
+    /** batchmode extension (int64 string): higher runs first; absent = 0. */
+    priority?: string;
+    /** batchmode extension: tokens used so far (or in all) and, with pricing, the estimated cost. */
+    usage?: BatchUsage;
     output?: { responsesFile?: string; inlinedResponses?: { inlinedResponses?: unknown[] } };
   };
   response?: { responsesFile?: string; inlinedResponses?: { inlinedResponses?: unknown[] } };
   error?: { code?: number; message?: string; status?: string };
+}
+
+/** batchmode extension in a batch's metadata: token counts (zeros left out) and the estimated cost in USD. */
+export interface BatchUsage {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  thoughtsTokenCount?: number;
+  cachedContentTokenCount?: number;
+  totalTokenCount?: number;
+  estimatedCostUsd?: number;
+}
+
+/** Why a batch is not moving (`:progress`'s `pendingReason`). */
+export type PendingReason = 'QUEUED' | 'RATE_LIMITED' | 'BACKEND_UNAVAILABLE' | 'NO_WORKERS' | 'STOPPING';
+
+/** `GET /v1beta/batches/{id}:progress` (batchmode extension; src/api/wire/batch-progress-body.ts). Counts are int64 strings. */
+export interface BatchProgress {
+  name: string;
+  state: string;
+  requestCount: string;
+  successfulRequestCount: string;
+  failedRequestCount: string;
+  pendingRequestCount: string;
+  percentComplete: number;
+  /** Requests per second since the batch started (or over the last polls). */
+  requestsPerSecond?: number;
+  etaSeconds?: number;
+  pendingReason?: PendingReason | (string & {});
+  /** Active batches with work left that would be claimed before this one (0 once it is finished). */
+  queuePosition: number;
+  createTime: string;
+  startTime?: string;
+  updateTime: string;
+  /** When the completion window ends. */
+  deadline: string;
+  modelLimits?: { concurrencyLimit: number; inFlight: number; waiting: number; rateLimitedUntil?: string };
+  lastBackendFailure?: { time: string; status: string };
+}
+
+/** A `?validateOnly=true` create's answer (batchmode extension), with the counts as numbers. */
+export interface BatchValidation {
+  model: string;
+  requestCount: number;
+  estimatedInputTokens: number;
+  /** USD, from the server's pricing for the model; absent when it has none. Input only (output is unknown before it runs), batch discount applied. */
+  estimatedInputCostUsd?: number;
 }
 
 /** `GET /v1beta/quota` (batchmode extension): the caller's limits (absent = unlimited) and use. */
