@@ -1,13 +1,19 @@
-/** `batchmode batches list|get|cancel|delete|results`: batch jobs on a batchmode server (or Google's). */
+/**
+ * `batchmode batches list|get|cancel|delete|results|update`: batch jobs on a batchmode server
+ * (or Google's). `get` adds what `:progress` says (rate, ETA, why it waits, queue position) and
+ * the usage and cost so far.
+ */
 import type { Command } from 'commander';
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import { resourceName, type ApiClient } from '../client/api-client.js';
-import { countsOf, inlinedResponsesOf, isTerminalState, responsesFileOf, shortState, type BatchOperation } from '../client/wire-types.js';
+import { ApiError } from '../client/api-error.js';
+import { countsOf, inlinedResponsesOf, responsesFileOf, shortState, type BatchOperation } from '../client/wire-types.js';
 import { addClientOptions, clientFrom, printFields, printJson, runClientAction, shortTime, type ClientOptions } from './client-command.js';
 import { addListCommand, addNamedAction } from './client-subcommands.js';
-import { CliExit, EXIT } from './exit-codes.js';
-import { formatBytes, formatCount, renderTable } from './output/format.js';
+import { isGoogleEndpoint } from './estimate.js';
+import { formatCount, renderTable } from './output/format.js';
+import { numbersOf, progressRows, type ProgressFields } from './progress-view.js';
+import { registerResultsCommand } from './results-command.js';
+import { registerUpdateCommand } from './update-command.js';
 
 /** Registers `batches` and its subcommands; returns the group so more (e.g. `watch`) can be added. */
 export function registerBatchesCommand(program: Command): Command {
@@ -19,16 +25,20 @@ export function registerBatchesCommand(program: Command): Command {
   addClientOptions(batches.command('get').argument('<name>', 'batch name (batches/ID or ID)').description('Show a batch'))
     .action(runClientAction(async (name: string, options: ClientOptions) => {
       const { client, json } = clientFrom(options);
-      const operation = await client.getBatch(resourceName('batches', name));
-      if (json) return printJson(operation);
+      const full = resourceName('batches', name);
+      const [operation, progress] = await Promise.all([client.getBatch(full), progressOf(client, full)]);
+      if (json) return printJson(progress ? { ...operation, progress } : operation);
       const counts = countsOf(operation);
       const meta = operation.metadata ?? {};
+      const priority = (meta as { priority?: string }).priority;
       printFields([
         ['name', operation.name],
         ['display name', meta.displayName],
         ['model', meta.model],
         ['state', shortState(meta.state)],
         ['requests', `${formatCount(counts.total)} (${formatCount(counts.succeeded)} succeeded, ${formatCount(counts.failed)} failed, ${formatCount(counts.pending)} pending)`],
+        ...progressRows(numbersOf(progress, operation), operation, progress !== undefined),
+        ['priority', priority],
         ['created', shortTime(meta.createTime)],
         ['ended', shortTime(meta.endTime)],
         ['results file', responsesFileOf(operation)],
@@ -41,16 +51,8 @@ export function registerBatchesCommand(program: Command): Command {
   addNamedAction(batches, { ...named, verb: 'cancel', done: 'cancelled', description: 'Cancel a batch (finished results are kept)', act: (client, full) => client.cancelBatch(full) });
   addNamedAction(batches, { ...named, verb: 'delete', done: 'deleted', description: 'Delete a batch (cancels it if running)', act: (client, full) => client.deleteBatch(full) });
 
-  addClientOptions(batches.command('results').argument('<name>', 'batch name').description('Write a finished batch\'s results (JSONL) to a file or stdout'))
-    .option('-o, --output <file>', 'write to this file instead of stdout')
-    .action(runClientAction(async (name: string, options: ClientOptions & { output?: string }) => {
-      const { client, json } = clientFrom(options);
-      const operation = await client.getBatch(resourceName('batches', name));
-      const bytes = await writeResults(client, operation, name, options.output);
-      if (options.output === undefined) return;
-      if (json) return printJson({ name: operation.name, output: options.output, bytes });
-      process.stdout.write(`saved results of ${operation.name} to ${options.output} (${formatBytes(bytes)})\n`);
-    }));
+  registerResultsCommand(batches);
+  registerUpdateCommand(batches);
 
   return batches;
 }
@@ -64,28 +66,13 @@ function batchRow(operation: BatchOperation): string[] {
   ];
 }
 
-/** Downloads the results file, or writes inline results as JSONL; resolves the bytes written. */
-async function writeResults(client: ApiClient, operation: BatchOperation, name: string, output: string | undefined): Promise<number> {
-  const state = operation.metadata?.state;
-  if (operation.done !== true && !isTerminalState(state)) {
-    throw new CliExit(EXIT.FAILURE, `batch is ${shortState(state)}; results are available when it ends (batchmode batches watch ${name})`);
+/** The batch's `:progress`, or undefined where the server has none (Google's) or it fails. */
+async function progressOf(client: ApiClient, name: string): Promise<ProgressFields | undefined> {
+  if (isGoogleEndpoint(client.baseUrl)) return undefined;
+  try {
+    return await client.getProgress(name);
+  } catch (error) {
+    if (error instanceof ApiError) return undefined;
+    throw error;
   }
-  const file = responsesFileOf(operation);
-  if (file !== undefined) {
-    return output === undefined ? client.downloadFileTo(file, process.stdout) : client.downloadFile(file, output);
-  }
-  const inlined = inlinedResponsesOf(operation);
-  if (inlined === undefined) throw new CliExit(EXIT.FAILURE, `batch ${operation.name} has no results (${shortState(state)})`);
-  const destination = output === undefined ? process.stdout : createWriteStream(output);
-  let bytes = 0;
-  for (const item of inlined) {
-    const line = `${JSON.stringify(item)}\n`;
-    bytes += Buffer.byteLength(line);
-    destination.write(line);
-  }
-  if (destination !== process.stdout) {
-    destination.end();
-    await finished(destination);
-  }
-  return bytes;
 }

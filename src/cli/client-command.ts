@@ -3,7 +3,7 @@
  * building the REST client from them, printing, and turning errors into exit statuses.
  */
 import type { Command } from 'commander';
-import { createApiClient, type ApiClient } from '../client/api-client.js';
+import { createApiClient, type ApiClient, type RetryNotice } from '../client/api-client.js';
 import { ApiError } from '../client/api-error.js';
 import { ConfigError, loadClientConfig } from '../config/settings.js';
 import { CliExit, EXIT } from './exit-codes.js';
@@ -23,10 +23,16 @@ export function addClientOptions(command: Command): Command {
     .option('--json', 'print JSON instead of text');
 }
 
-/** The REST client for the flags (then the environment, then the local server). */
+/** The REST client for the flags (then the environment, then the local server); it retries transient failures, saying so on stderr. */
 export function clientFrom(options: ClientOptions): { client: ApiClient; json: boolean } {
   const config = loadClientConfig({ baseUrl: options.baseUrl, apiKey: options.apiKey });
-  return { client: createApiClient({ baseUrl: config.baseUrl, apiKey: config.apiKey }), json: options.json === true };
+  return { client: createApiClient({ baseUrl: config.baseUrl, apiKey: config.apiKey, onRetry: printRetryNotice }), json: options.json === true };
+}
+
+/** One line on stderr before each retry (erasing a progress bar drawn on that line first). */
+export function printRetryNotice(notice: RetryNotice, out: NodeJS.WriteStream = process.stderr): void {
+  const erase = out.isTTY ? '\r\x1b[2K' : '';
+  out.write(`${erase}${notice.what}: ${notice.reason}; retrying in ${(notice.delayMs / 1000).toFixed(1)}s (attempt ${notice.attempt})\n`);
 }
 
 /** Wraps an action: API errors exit 1, configuration errors 2, CliExit its own code, with one line on stderr. */

@@ -9,8 +9,13 @@ export const EXIT = {
   FAILURE: 1,
   /** Bad usage or configuration (a missing flag, an unreadable input). */
   USAGE: 2,
-  /** The batch SUCCEEDED but some of its requests failed (their error lines are in the results). */
+  /**
+   * The batch SUCCEEDED but some of its requests failed (their error lines are in the results);
+   * `batches results`: some of the lines it wrote are error lines.
+   */
   REQUESTS_FAILED: 3,
+  /** `validate` (or `submit` before creating anything): the server refused lines of the input; they are listed on stderr. */
+  INVALID_LINES: 4,
   /** Interrupted (Ctrl-C) with the batch left running. */
   INTERRUPTED: 130,
 } as const;

@@ -11,13 +11,16 @@ import { createLogger } from '../lib/logger.js';
 import { VERSION } from '../core/version.js';
 import { EXIT } from './exit-codes.js';
 import { registerBatchesCommand } from './batches-command.js';
+import { registerCompletionCommand } from './completion-command.js';
 import { registerFilesCommand } from './files-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerQuotaCommand } from './quota-command.js';
+import { registerResubmitCommand } from './resubmit-command.js';
 import { registerRotateWebhookKeyCommand } from './rotate-webhook-key-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSubmitCommand } from './submit-command.js';
+import { registerValidateCommand } from './validate-command.js';
 import { registerWatchCommand } from './watch-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
@@ -30,12 +33,15 @@ const program = new Command('batchmode')
 registerServeCommand(program);
 registerWorkerCommand(program);
 registerSubmitCommand(program);
+registerValidateCommand(program);
+registerResubmitCommand(program);
 registerRunCommand(program);
 registerWatchCommand(registerBatchesCommand(program));
 registerFilesCommand(program);
 registerModelsCommand(program);
 registerQuotaCommand(program);
 registerRotateWebhookKeyCommand(program);
+registerCompletionCommand(program);
 
 // A bug that escapes every handler ends the process loudly (status 70) instead of leaving it
 // running in an unknown state; see lib/last-resort.ts.

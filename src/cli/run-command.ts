@@ -59,7 +59,7 @@ export function registerRunCommand(program: Command): void {
         try {
           const client = createApiClient({ baseUrl: server.url, apiKey });
           const outcome = await submitBatch(client, {
-            inputPath, model: flags.model, wait: true, onInterrupt: 'cancel', pollMs: 250,
+            inputPath, model: flags.model, wait: true, onInterrupt: 'cancel', pollMs: 250, yes: true,
             outputPath: flags.output ?? `${basename(inputPath, extname(inputPath))}.results.jsonl`,
             ...(flags.format ? { format: flags.format } : {}),
             ...(flags.promptColumn ? { promptColumn: flags.promptColumn } : {}),

@@ -27,7 +27,7 @@ function modulesLoadedBy(args: string[]): { status: number | null; stdout: strin
   }
 }
 
-for (const args of [['--version'], ['--help'], ['serve', '--help'], ['batches', 'list', '--help']]) {
+for (const args of [['--version'], ['--help'], ['serve', '--help'], ['batches', 'list', '--help'], ['validate', '--help'], ['completion', 'bash']]) {
   test(`batchmode ${args.join(' ')} loads no server code`, () => {
     const { status, stdout, modules } = modulesLoadedBy(args);
     assert.equal(status, 0, stdout);

@@ -1,6 +1,6 @@
 /**
  * The command line on a real terminal, driven through tmux (a pseudo-terminal): `submit --wait`
- * draws a live progress bar; Ctrl-C asks whether to cancel the batch or leave it running;
+ * shows the estimate and asks before creating, then draws a live progress bar; Ctrl-C asks whether to cancel the batch or leave it running;
  * leaving prints how to resume watching (exit 130); `batches watch` resumes, and Ctrl-C then
  * "c" cancels the batch (exit 1, CANCELLED, results kept).
  *
@@ -61,6 +61,10 @@ describe('batchmode on a terminal (tmux)', () => {
     writeFileSync(input, Array.from({ length: 3000 }, (_, index) => `prompt number ${index}`).join('\n'));
 
     const submit = startSession('submit', ['submit', input, '--model', 'gemini-2.5-flash', '--wait', '--poll-seconds', '0.3']);
+    // On a terminal, submit shows the server's estimate and asks before creating.
+    const asked = await waitForScreen(submit, /Create the batch on gemini-2\.5-flash\? \[Y\/n\]/);
+    assert.match(asked, /estimate: 3,000 requests, ~[\d,]+ input tokens/);
+    tmux('send-keys', '-t', submit, 'y', 'Enter');
     const drawn = await waitForScreen(submit, /RUNNING\s+[\d,]+\/3,000 done\s+0 failed\s+[\d,]+ pending\s+[\d.]+\/s\s+ETA/);
     assert.match(drawn, /[█░]{28}\s+\d+%/, 'the bar itself');
     const name = /created (batches\/[a-z0-9]+)/.exec(drawn)?.[1];
