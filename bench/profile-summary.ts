@@ -24,7 +24,7 @@ for (const area of summary.areas) out.push(line(area.selfMs, area.area));
 out.push('', `top ${top} functions by self time:`);
 for (const fn of [...summary.functions].sort((a, b) => b.selfMs - a.selfMs).slice(0, top)) out.push(line(fn.selfMs, fn.name));
 out.push('', `top ${top} project functions (src/) by inclusive time:`);
-for (const fn of summary.functions.filter((candidate) => / src\//.test(candidate.name)).sort((a, b) => b.totalMs - a.totalMs).slice(0, top)) {
+for (const fn of summary.functions.filter((candidate) => / (src|dist)\//.test(candidate.name)).sort((a, b) => b.totalMs - a.totalMs).slice(0, top)) {
   out.push(line(fn.totalMs, fn.name));
 }
 if (timelineArg) {

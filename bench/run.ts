@@ -8,7 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { inlineLatencyFigure } from './inline-latency.js';
+import { firstResultFigure } from './first-result.js';
 import { memoryFigure } from './memory.js';
+import { openaiE2eFigure } from './openai-e2e.js';
 import { prefixCacheFigure } from './prefix-cache.js';
 import { saturationFigure } from './saturation.js';
 import { scaleOutFigure } from './scale-out.js';
@@ -23,7 +25,7 @@ import { describeSource } from './support/source-state.js';
 import { throughputFigure } from './throughput.js';
 import { uploadFigure } from './upload.js';
 
-const FIGURES: readonly Figure[] = [throughputFigure, saturationFigure, memoryFigure, inlineLatencyFigure, uploadFigure, scaleOutFigure, prefixCacheFigure];
+const FIGURES: readonly Figure[] = [throughputFigure, saturationFigure, memoryFigure, inlineLatencyFigure, uploadFigure, scaleOutFigure, prefixCacheFigure, openaiE2eFigure, firstResultFigure];
 
 function selectFigures(args: readonly string[]): Figure[] {
   const unknown = args.filter((arg) => !(FIGURE_IDS as readonly string[]).includes(arg));

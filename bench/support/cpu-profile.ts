@@ -91,7 +91,7 @@ export function profileTimeline(path: string, projectRoot: string, windowMs: num
       const frame = byId.get(at);
       if (!frame) break;
       const label = labelOf(frame, projectRoot);
-      if (seen.has(label) || !/ src\//.test(label)) continue;
+      if (seen.has(label) || !/ (src|dist)\//.test(label)) continue;
       seen.add(label);
       window.functions.set(label, (window.functions.get(label) ?? 0) + ms);
     }

@@ -68,10 +68,10 @@ export function renderReport(input: ReportInput): string {
   lines.push(
     '## Running it',
     '',
-    `\`npm run bench\` runs all ${FIGURE_IDS.length} figures (5–7 minutes on this 2-core machine; longer when it is busy); \`npm run bench -- throughput upload\` runs`,
+    `\`npm run bench\` runs all ${FIGURE_IDS.length} figures (7–9 minutes on this 2-core machine; longer when it is busy); \`npm run bench -- throughput upload\` runs`,
     `a subset (ids: ${FIGURE_IDS.map((id) => `\`${id}\``).join(', ')}) and this file then lists only those.`,
     'Sizes: `BENCH_THROUGHPUT_REQUESTS`, `BENCH_SATURATION_REQUESTS`, `BENCH_LARGE_MB`, `BENCH_SMALL_MB`, `BENCH_UPLOAD_MB`,',
-    '`BENCH_INLINE_REPETITIONS`, `BENCH_UPLOAD_TRIALS`; `BENCH_OUTPUT` writes the report elsewhere; `BENCH_CPU_PROF_DIR=<dir>`',
+    '`BENCH_INLINE_REPETITIONS`, `BENCH_UPLOAD_TRIALS`, `BENCH_OPENAI_E2E_REQUESTS`, `BENCH_FIRST_RESULT_REQUESTS`; `BENCH_OUTPUT` writes the report elsewhere; `BENCH_CPU_PROF_DIR=<dir>`',
     'runs every server under `--cpu-prof` (summarise a profile with `npx tsx bench/profile-summary.ts <file.cpuprofile>`).',
     '',
   );

@@ -26,6 +26,10 @@ export interface BenchSettings {
   scaleLatencyMs: number;
   scaleConcurrency: number;
   scaleShardSize: number;
+  /** Requests of the OpenAI-backend end-to-end figure. */
+  openaiE2eRequests: number;
+  /** Requests of the time-to-first-result figure's file batch. */
+  firstResultRequests: number;
   /** PostgreSQL for the scale-out figure (a fresh schema per run, dropped after). */
   databaseUrl: string;
   /** Where BENCHMARKS.md goes. */
@@ -52,6 +56,8 @@ const NUMBERS = {
   BENCH_SCALE_LATENCY_MS: 100,
   BENCH_SCALE_CONCURRENCY: 32,
   BENCH_SCALE_SHARD_SIZE: 100,
+  BENCH_OPENAI_E2E_REQUESTS: 100_000,
+  BENCH_FIRST_RESULT_REQUESTS: 1_000_000,
 } as const;
 
 export function loadBenchSettings(env: Readonly<Record<string, string | undefined>>, projectRoot: string): BenchSettings {
@@ -88,6 +94,8 @@ export function loadBenchSettings(env: Readonly<Record<string, string | undefine
     scaleLatencyMs: number('BENCH_SCALE_LATENCY_MS'),
     scaleConcurrency: Math.round(number('BENCH_SCALE_CONCURRENCY')),
     scaleShardSize: Math.round(number('BENCH_SCALE_SHARD_SIZE')),
+    openaiE2eRequests: Math.round(number('BENCH_OPENAI_E2E_REQUESTS')),
+    firstResultRequests: Math.round(number('BENCH_FIRST_RESULT_REQUESTS')),
     databaseUrl: text('BENCH_DATABASE_URL') ?? 'postgres://postgres@127.0.0.1:5432/test',
     outputPath: resolve(projectRoot, outputPath ?? 'BENCHMARKS.md'),
     cpuProfileDir: cpuProfileDir === undefined ? undefined : resolve(cpuProfileDir),

@@ -91,3 +91,15 @@ test('a write that fails half-way leaves no results blob and the batch unfinaliz
 test('a batch that is gone finalizes to nothing', async () => {
   assert.equal(await finalizeBatch('no-such-batch', deps), undefined);
 });
+
+test('results larger than one write piece are the logged result bytes, unchanged, in input order', async () => {
+  const batch = await testSubmitter(storage.store, storage.blobs, clock, 2)(batchInput({ kind: 'inline', requests: prompts(6) }));
+  // Result lines as a backend might leave them (odd spacing, unicode, escapes), ~300 KiB each.
+  const result = (index: number): string => `{"metadata":{"i":${index}}, "response":{"text":"${'é\\"\\t'.repeat(100_000)}${index}"}}`;
+  for (const [shard, order] of [[0, [1, 0]], [1, [3, 2]], [2, [5, 4]]] as const) {
+    await appendToLog(storage.blobs, batch.id, shard, order.map((index) => `${index}\ts\t1,2,0,0,3\t${result(index)}\n`).join(''));
+  }
+  const done = await finalizeBatch(batch.id, deps);
+  assert.deepEqual([done?.succeededCount, done?.usage?.totalTokenCount], [6, 18]);
+  assert.equal(await readText(storage.blobs, done?.resultsBlobKey ?? 'missing'), [0, 1, 2, 3, 4, 5].map((index) => `${result(index)}\n`).join(''));
+});

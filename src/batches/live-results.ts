@@ -39,10 +39,14 @@ export async function* streamResults(
   const offsets = new Map<number, number>();
   let batch: BatchRecord | undefined = first;
   while (batch && !batch.resultsBlobKey && !isTerminal(batch.state)) {
-    for (const shard of await store.shards.listForBatch(first.id)) {
+    const shards = await store.shards.listForBatch(first.id);
+    // Every log's size at once: one by one, a batch of a thousand shards waits a thousand turns
+    // of an event loop that is busy running the batch.
+    const sizes = await Promise.all(shards.map((shard) => blobs.size(shardLogKey(first.id, shard.index))));
+    for (const [at, shard] of shards.entries()) {
       const key = shardLogKey(first.id, shard.index);
       const from = offsets.get(shard.index) ?? 0;
-      const size = await blobs.size(key);
+      const size = sizes[at];
       if (size === undefined || size <= from) continue;
       let stream;
       try {

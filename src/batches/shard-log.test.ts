@@ -78,3 +78,10 @@ test('reading stops at a line that belongs to no request of the shard', async ()
   const output = await readShardOutput(blobs, shard);
   assert.deepEqual([output.succeeded, output.validBytes], [1, Buffer.byteLength(logLine(10))]);
 });
+
+test('a usage field that is not five whole numbers is still summed as the text says', async () => {
+  await appendToLog(blobs, 'b1', 1, logLine(10, { totalTokens: 3 }) + '11\ts\t1,0,0,0,2.5\t{"response":1}\n');
+  const output = await readShardOutput(blobs, shard);
+  assert.deepEqual([output.succeeded, output.usage.promptTokenCount, output.usage.totalTokenCount], [2, 1, 5.5]);
+  assert.equal(String(output.lines[1]), '{"response":1}');
+});

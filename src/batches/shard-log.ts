@@ -8,7 +8,7 @@
  */
 import type { ShardRecord } from '../core/batch.js';
 import { shardLogKey } from '../core/blob-keys.js';
-import { addUsage, decodeUsage, emptyUsage, encodeUsage, type TokenUsage } from '../core/usage.js';
+import { addEncodedUsage, addUsage, decodeUsage, emptyUsage, encodeUsage, type TokenUsage } from '../core/usage.js';
 import { readLines, type Line } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 
@@ -19,6 +19,7 @@ export const SUCCEEDED_MARK = 's';
 export const FAILED_MARK = 'f';
 
 const TAB = FIELD_SEPARATOR.charCodeAt(0);
+const DIGIT_0 = 0x30;
 const SUCCEEDED = SUCCEEDED_MARK.charCodeAt(0);
 
 export function encodeOutputLine(requestIndex: number, succeeded: boolean, resultLine: string, usage?: Partial<TokenUsage>): string {
@@ -40,14 +41,33 @@ export interface LogEntry {
 /** Whether a line read from a log ended with its newline (else it is still being written, or torn). */
 export const isWholeLine = (line: Line): boolean => line.end > line.start + line.bytes.length;
 
-/** Parses one log line (without its newline); undefined when it is not a well-formed entry. */
-export function parseLogLine(bytes: Buffer): LogEntry | undefined {
+/** The request index at the start of a log line (digits up to `end`), or -1 when it is not one. */
+function readIndex(bytes: Buffer, end: number): number {
+  if (end <= 0 || end > 15) return -1;
+  let value = 0;
+  for (let at = 0; at < end; at++) {
+    const digit = (bytes[at] ?? 0) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Where a log line's fields are: the first and third tab, or undefined when it is not well formed. */
+function fieldsOf(bytes: Buffer): { first: number; third: number; requestIndex: number } | undefined {
   const first = bytes.indexOf(TAB);
   if (first <= 0 || bytes[first + 2] !== TAB) return undefined;
   const third = bytes.indexOf(TAB, first + 3);
   if (third === -1) return undefined;
-  const requestIndex = Number(bytes.subarray(0, first).toString());
-  if (!Number.isInteger(requestIndex) || requestIndex < 0) return undefined;
+  const requestIndex = readIndex(bytes, first);
+  return requestIndex < 0 ? undefined : { first, third, requestIndex };
+}
+
+/** Parses one log line (without its newline); undefined when it is not a well-formed entry. */
+export function parseLogLine(bytes: Buffer): LogEntry | undefined {
+  const fields = fieldsOf(bytes);
+  if (!fields) return undefined;
+  const { first, third, requestIndex } = fields;
   return {
     requestIndex,
     succeeded: bytes[first + 1] === SUCCEEDED,
@@ -79,18 +99,28 @@ export async function readShardOutput(blobs: BlobStore, shard: ShardRecord): Pro
     lines: new Array<Buffer | undefined>(shard.requestCount), succeeded: 0, failed: 0, usage: emptyUsage(), validBytes: 0, storedBytes,
   };
   if (storedBytes === undefined) return output;
+  // Once per request, so no entry object and no strings: the fields are read from the bytes.
   for await (const line of readLines(await blobs.read(key))) {
-    const entry = isWholeLine(line) ? parseLogLine(line.bytes) : undefined;
-    if (!entry) break;
-    const position = entry.requestIndex - shard.firstRequest;
+    const { bytes } = line;
+    const fields = isWholeLine(line) ? fieldsOf(bytes) : undefined;
+    if (!fields) break;
+    const { first, third } = fields;
+    const position = fields.requestIndex - shard.firstRequest;
     if (!(position >= 0 && position < shard.requestCount)) break;
     if (output.lines[position] === undefined) {
-      if (entry.succeeded) output.succeeded++;
+      if (bytes[first + 1] === SUCCEEDED) output.succeeded++;
       else output.failed++;
-      if (entry.usage) addUsage(output.usage, entry.usage);
+      addLoggedUsage(output.usage, bytes, first + 3, third);
     }
-    output.lines[position] = entry.resultLine;
+    output.lines[position] = bytes.subarray(third + 1);
     output.validBytes = line.end;
   }
   return output;
+}
+
+/** Adds a line's usage field to `total`: read from the bytes, or (an unusual value) decoded as text. */
+function addLoggedUsage(total: TokenUsage, bytes: Buffer, start: number, end: number): void {
+  if (end <= start || addEncodedUsage(total, bytes, start, end)) return;
+  const usage = decodeUsage(bytes.subarray(start, end).toString());
+  if (usage) addUsage(total, usage);
 }

@@ -1,7 +1,7 @@
 // Tests of usage sums and the cost estimate, the cached-input price included.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addUsage, decodeUsage, emptyUsage, encodeUsage, estimateCost } from './usage.js';
+import { addEncodedUsage, addUsage, decodeUsage, emptyUsage, encodeUsage, estimateCost } from './usage.js';
 
 const usage = (prompt: number, cached: number, output: number) => ({
   promptTokenCount: prompt, cachedContentTokenCount: cached, candidatesTokenCount: output, thoughtsTokenCount: 0, totalTokenCount: prompt + output,
@@ -27,4 +27,16 @@ test('usage adds up and survives the shard-log encoding', () => {
   assert.deepEqual(total, { promptTokenCount: 15, cachedContentTokenCount: 4, candidatesTokenCount: 3, thoughtsTokenCount: 0, totalTokenCount: 13 });
   assert.deepEqual(decodeUsage(encodeUsage(total)), total);
   assert.equal(decodeUsage(''), undefined);
+});
+
+test('encoded usage is added straight from the bytes; anything else adds nothing', () => {
+  const total = emptyUsage();
+  const bytes = Buffer.from(`x\t${encodeUsage(usage(10, 4, 3))}\ty`);
+  assert.equal(addEncodedUsage(total, bytes, 2, bytes.length - 2), true);
+  assert.equal(addEncodedUsage(total, Buffer.from('1,2,3,4,5'), 0, 9), true);
+  assert.deepEqual(total, { promptTokenCount: 11, cachedContentTokenCount: 8, candidatesTokenCount: 5, thoughtsTokenCount: 3, totalTokenCount: 18 });
+  for (const text of ['', '1,2,3,4', '1,2,3,4,5,6', '1,,3,4,5', '1,2,3,4,', '1.5,2,3,4,5', 'NaN,0,0,0,0', '-1,0,0,0,0']) {
+    assert.equal(addEncodedUsage(total, Buffer.from(text), 0, text.length), false, text);
+  }
+  assert.equal(total.totalTokenCount, 18, 'a rejected field adds nothing');
 });
