@@ -11,6 +11,7 @@ import { createBackendRegistry } from '../backends/registry.js';
 import { createSimulatedBackend } from '../backends/simulated/simulated-backend.js';
 import { randomId } from '../lib/ids.js';
 import { useTempStorage } from '../store/testing/temp-storage.js';
+import { createLineCheckPool } from './line-check-pool.js';
 import { createBatchSubmitter } from './submit-batch.js';
 import { batchInput, manualClock, prompts, readText, TENANT, testSubmitter, uploadText } from './testing/batch-fixture.js';
 
@@ -167,4 +168,30 @@ test('validate of a bad file gives the line errors the create gives, and creates
   const two = await uploadText(storage.store, storage.blobs, clock, [line('a'), line('b')].join('\n'));
   await assert.rejects(small.validate({ ...input, source: { kind: 'file', fileId: two } }), (error: AppError) => error.status === 'RESOURCE_EXHAUSTED');
   assert.deepEqual(await storage.store.batches.list(TENANT, { limit: 10 }), []);
+});
+
+test('with the thread threshold lowered, a small file is checked on line-check threads with the same answers', async () => {
+  const pool = createLineCheckPool({ size: 2 });
+  let chunks = 0;
+  const counted = { size: pool.size, close: () => pool.close(), check: (...args: Parameters<typeof pool.check>) => (chunks++, pool.check(...args)) };
+  try {
+    const threaded = createBatchSubmitter({
+      store: storage.store, blobs: storage.blobs, registry: createBackendRegistry([{ name: '*', backend: createSimulatedBackend(), limits: { maxConcurrency: 1 } }]),
+      clock, randomId, shardSize: 2, completionWindowMs: 3_600_000, lineChecks: { pool: counted, threadMinBytes: 0, chunkBytes: 40 },
+    });
+    const plain = testSubmitter(storage.store, storage.blobs, clock, 2) as typeof threaded;
+    const good = await uploadText(storage.store, storage.blobs, clock, `\n${line('a')}\n\n   \n${line('b')}\r\n${line('c')}\n\n${line('d')}`);
+    const batch = await threaded(batchInput({ kind: 'file', fileId: good }));
+    assert.deepEqual(await shardContents(batch), [[0, 2, ['a', 'b']], [2, 2, ['c', 'd']]]);
+    assert.deepEqual(await threaded.validate(batchInput({ kind: 'file', fileId: good })), await plain.validate(batchInput({ kind: 'file', fileId: good })));
+    const bad = await uploadText(storage.store, storage.blobs, clock, [line('a'), '{not json', line('b'), line('a'), '{"key":"c"}'].join('\n'));
+    const message = await refusal(threaded(batchInput({ kind: 'file', fileId: bad })));
+    assert.deepEqual([...message.matchAll(/^Error on line (\d+):/gm)].map((match) => Number(match[1])), [2, 5]);
+    assert.equal(message, await refusal(plain(batchInput({ kind: 'file', fileId: bad }))));
+    const duplicated = await uploadText(storage.store, storage.blobs, clock, [line('a'), line('b'), line('a')].join('\n'));
+    assert.equal(await refusal(threaded(batchInput({ kind: 'file', fileId: duplicated }))), "Error on line 3: duplicate key 'a' (first used on line 1)");
+    assert.ok(chunks >= 8, `the files went to the threads in chunks (${chunks})`);
+  } finally {
+    await pool.close();
+  }
 });

@@ -4,7 +4,9 @@
  * with one 400 listing `Error on line N: …`. A file batch takes its own snapshot of the input
  * (files may be deleted while it runs); an inline batch's requests are written out as JSONL
  * in the same form. Caches the requests name are resolved per line and frozen with the batch
- * (batch-caches.ts). The batch and all its shards are then created in one transaction.
+ * (batch-caches.ts). A file's lines are checked by plan-input-file.ts, on worker threads when
+ * the file is large, so the event loop stays free. The batch and all its shards are then
+ * created in one transaction.
  * `validate` (the `?validateOnly=true` dry run) runs the same checks and creates nothing: a
  * file is read in place, not copied, inline requests are not written, and no cache is frozen.
  */
@@ -13,19 +15,16 @@ import { BATCH_ID_LENGTH, type BatchKind, type BatchRecord } from '../core/batch
 import { batchInputKey, batchPrefix } from '../core/blob-keys.js';
 import { invalidArgument, modelNotFound, permissionDenied } from '../core/errors.js';
 import { fileAccessDeniedMessage } from '../core/file.js';
-import { formatLineError } from '../core/wire-schema/describe-line-error.js';
 import { parseBatchLine } from '../core/wire-schema/request-lines.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import type { Clock } from '../lib/clock.js';
-import { DuplicateKeyFinder } from '../lib/duplicate-key-finder.js';
 import type { IdGenerator } from '../lib/ids.js';
-import { isBlank, readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
 import { hashOfRequest, replayOf } from './idempotent-create.js';
 import { reportCreated } from './created-events.js';
 import type { EngineEvents } from '../core/engine-events.js';
-import { ShardPlanner } from './shard-planner.js';
+import { InputPlanner, MAX_LINE_ERRORS, planInputFile, type LineCheckOptions } from './plan-input-file.js';
 import { createAdmitted } from './admitted-create.js';
 import { checkBatchAdmission, checkBatchSize, DEFAULT_QUOTAS, limitsFor, type QuotaConfig, type TenantLimits } from '../core/quota.js';
 import { estimateCallTokens, estimatePromptTokens } from '../core/token-estimate.js';
@@ -48,6 +47,8 @@ export interface SubmitDeps {
   events?: EngineEvents;
   /** Per-tenant batch quotas (batches, enqueued tokens per model, requests per batch); default none. */
   quotas?: QuotaConfig;
+  /** Where a file's lines are checked: on threads from 1 MiB (plan-input-file.ts); tests lower the threshold. */
+  lineChecks?: LineCheckOptions;
 }
 
 export type BatchSource = { kind: 'file'; fileId: string } | { kind: 'inline'; requests: readonly unknown[] };
@@ -85,14 +86,6 @@ export interface BatchSubmitter {
   validate(input: SubmitBatchInput): Promise<BatchEstimate>;
 }
 
-/** At most this many bad lines are listed in one error. */
-const MAX_LINE_ERRORS = 20;
-
-/** A planner that also sums the requests' input tokens (the planner's own sum adds the output they may use). */
-class InputPlanner extends ShardPlanner {
-  inputTokens = 0;
-}
-
 /** A request's token estimates: what the call may cost (quota), and its input alone (the dry run's estimate). */
 interface RequestTokens { call: number; input: number }
 
@@ -104,52 +97,6 @@ export function createBatchSubmitter(deps: SubmitDeps): BatchSubmitter {
     const cached = kind === 'generate' ? await caches.use(request as GenerateContentRequest) : 0;
     const input = kind === 'generate' ? estimatePromptTokens(request as GenerateContentRequest) : estimateCallTokens(request);
     return { call: estimateCallTokens(request) + cached, input: input + cached };
-  };
-
-  const planFile = async (batchId: string, kind: BatchKind, key: string, tiers: ServiceTierTally, caches: CacheCollector): Promise<InputPlanner> => {
-    const planner = new InputPlanner(batchId, deps.shardSize);
-    const errors: string[] = [];
-    const keys = new DuplicateKeyFinder();
-    let keyed = false;
-    for await (const line of readLines(await blobs.read(key))) {
-      if (isBlank(line.bytes)) continue;
-      try {
-        const parsed = parseBatchLine(line.bytes.toString('utf8'), kind);
-        if (parsed.key !== undefined) {
-          keys.add(parsed.key, line.number);
-          keyed = true;
-        }
-        const tokens = await tokensOf(parsed.request, kind, caches);
-        planner.add(line.start, line.end, tokens.call);
-        planner.inputTokens += tokens.input;
-        tiers.add(parsed.request.serviceTier);
-      } catch (error) {
-        errors.push(formatLineError(line.number, error));
-        if (errors.length >= MAX_LINE_ERRORS) break;
-      }
-    }
-    if (errors.length === 0 && keyed) errors.push(...(await confirmDuplicates(key, kind, keys.candidateLines())));
-    if (errors.length > 0) {
-      const more = errors.length >= MAX_LINE_ERRORS ? `\n(only the first ${MAX_LINE_ERRORS} problems are listed)` : '';
-      throw invalidArgument(`${errors.join('\n')}${more}`);
-    }
-    return planner;
-  };
-
-  /** Re-reads only the lines whose key hashes collided, and reports real duplicates. */
-  const confirmDuplicates = async (key: string, kind: BatchKind, candidates: Set<number>): Promise<string[]> => {
-    if (candidates.size === 0) return [];
-    const firstLineOfKey = new Map<string, number>();
-    const errors: string[] = [];
-    for await (const line of readLines(await blobs.read(key))) {
-      if (!candidates.has(line.number)) continue;
-      const requestKey = parseBatchLine(line.bytes.toString('utf8'), kind).key ?? '';
-      const first = firstLineOfKey.get(requestKey);
-      if (first === undefined) firstLineOfKey.set(requestKey, line.number);
-      else errors.push(formatLineError(line.number, new Error(`duplicate key '${requestKey}' (first used on line ${first})`)));
-      if (errors.length >= MAX_LINE_ERRORS) break;
-    }
-    return errors;
   };
 
   /** Parses inline requests and writes them out as JSONL to `key`; a dry run (no key) only plans. */
@@ -214,7 +161,10 @@ export function createBatchSubmitter(deps: SubmitDeps): BatchSubmitter {
         throw permissionDenied(fileAccessDeniedMessage(input.source.fileId));
       }
       if (inputKey !== undefined) await blobs.copy(file.blobKey, inputKey);
-      planner = await planFile(batchId, input.kind, inputKey ?? file.blobKey, tiers, caches);
+      planner = new InputPlanner(batchId, deps.shardSize);
+      await planInputFile({
+        blobs, key: inputKey ?? file.blobKey, sizeBytes: file.sizeBytes, kind: input.kind, planner, tiers, caches, options: deps.lineChecks,
+      });
     } else {
       planner = await writeInline(batchId, input.kind, input.source.requests, inputKey, tiers, caches);
     }
