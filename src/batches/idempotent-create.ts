@@ -1,7 +1,8 @@
 /**
  * Idempotent batch creates (the `Idempotency-Key` header), shared by the native and the
  * OpenAI-compatible create: a retry with the same key and the same request gets the batch the
- * first create made; the same key on a different request is a 409 (ALREADY_EXISTS). "The same
+ * first create made; the same key on a different request is a 409 (ALREADY_EXISTS, with a
+ * google.rpc.ErrorInfo naming the key's batch in `metadata.batch`). "The same
  * request" is a hash of the create's input without the tenant and the key.
  */
 import { createHash } from 'node:crypto';
@@ -18,7 +19,10 @@ export function hashOfRequest(input: { tenantId: string; idempotencyKey?: string
 export function replayOf(existing: BatchRecord | undefined, requestHash: string): BatchRecord | undefined {
   if (!existing) return undefined;
   if (existing.requestHash !== requestHash) {
-    throw new AppError('ALREADY_EXISTS', `Idempotency-Key '${existing.idempotencyKey ?? ''}' was already used for a different batch create request (batches/${existing.id}).`);
+    throw new AppError('ALREADY_EXISTS', `Idempotency-Key '${existing.idempotencyKey ?? ''}' was already used for a different batch create request (batches/${existing.id}).`, {
+      // The batch the key made, for clients that find their earlier batch by its key (the CLI).
+      errorInfo: { reason: 'IDEMPOTENCY_KEY_REUSED', domain: 'batchmode', metadata: { batch: `batches/${existing.id}` } },
+    });
   }
   return existing;
 }

@@ -15,7 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { ApiClient, BatchKind, CreateBatchOptions } from '../client/api-client.js';
-import { ApiError } from '../client/api-error.js';
+import { ApiError, errorInfoMetadata } from '../client/api-error.js';
 import type { BatchOperation } from '../client/wire-types.js';
 
 /** What a batch is made of besides its requests. */
@@ -50,9 +50,15 @@ const createOptions = (parts: CreateParts, key: string): CreateBatchOptions => (
   ...(parts.completionWindowSeconds !== undefined ? { completionWindowSeconds: parts.completionWindowSeconds } : {}),
 });
 
-/** The batch named by a 409 ALREADY_EXISTS answer to a create with a used key, if this is one. */
+/**
+ * The batch named by a 409 ALREADY_EXISTS answer to a create with a used key, if this is one:
+ * from its google.rpc.ErrorInfo (`IDEMPOTENCY_KEY_REUSED`, `metadata.batch`), or from the message
+ * of a server that sends none.
+ */
 function batchNamedBy(error: unknown): string | undefined {
   if (!(error instanceof ApiError) || error.httpStatus !== 409) return undefined;
+  const named = errorInfoMetadata(error, 'IDEMPOTENCY_KEY_REUSED')?.batch;
+  if (typeof named === 'string' && named.startsWith('batches/')) return named;
   return /\b(batches\/[A-Za-z0-9_-]+)/.exec(error.message)?.[1];
 }
 

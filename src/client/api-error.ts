@@ -16,6 +16,8 @@ export class ApiError extends Error {
     readonly retryAfterMs?: number,
     /** The server's own message (google.rpc.Status `message`), when it sent one. */
     readonly serverMessage?: string,
+    /** The google.rpc.Status `details`, when it sent some. */
+    readonly details?: readonly unknown[],
   ) {
     super(message);
   }
@@ -39,11 +41,11 @@ export async function apiErrorOf(response: Response, what: string): Promise<ApiE
   const text = await response.text().catch(() => '');
   const wait = retryAfterMs({ 'retry-after': response.headers.get('retry-after') ?? undefined, 'retry-after-ms': response.headers.get('retry-after-ms') ?? undefined });
   try {
-    const body = JSON.parse(text) as { error?: { message?: unknown; status?: unknown } };
+    const body = JSON.parse(text) as { error?: { message?: unknown; status?: unknown; details?: unknown } };
     const message = typeof body.error?.message === 'string' ? body.error.message : text;
     const status = typeof body.error?.status === 'string' ? body.error.status : undefined;
     return new ApiError(`${what}: ${response.status}${status ? ` ${status}` : ''}: ${message}`, response.status, status, wait,
-      typeof body.error?.message === 'string' ? body.error.message : undefined);
+      typeof body.error?.message === 'string' ? body.error.message : undefined, Array.isArray(body.error?.details) ? body.error.details : undefined);
   } catch {
     return new ApiError(`${what}: HTTP ${response.status}${text ? `: ${text.slice(0, 500)}` : ''}`, response.status, undefined, wait);
   }
@@ -53,4 +55,15 @@ export async function apiErrorOf(response: Response, what: string): Promise<ApiE
 export function connectionError(what: string, baseUrl: string, error: unknown, phase: 'request' | 'body'): ApiError {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
   return new ApiError(phase === 'request' ? `${what}: cannot reach ${baseUrl} (${cause})` : `${what}: the connection broke (${cause})`, 0, undefined);
+}
+
+/** The `metadata` of the google.rpc.ErrorInfo detail with this reason, if the error carries one. */
+export function errorInfoMetadata(error: ApiError, reason: string): Record<string, unknown> | undefined {
+  for (const detail of error.details ?? []) {
+    const info = detail as { '@type'?: unknown; reason?: unknown; metadata?: unknown };
+    if (info.reason === reason && String(info['@type']).endsWith('google.rpc.ErrorInfo') && typeof info.metadata === 'object' && info.metadata !== null) {
+      return info.metadata as Record<string, unknown>;
+    }
+  }
+  return undefined;
 }

@@ -34,7 +34,10 @@ describe('engine extensions over HTTP', () => {
     assert.equal(((await retried.json()) as { name: string }).name, first.name);
     const misuse = await create(inlineBody(3), { 'idempotency-key': 'nightly-2026-11-21' });
     assert.equal(misuse.status, 409);
-    assert.equal(((await misuse.json()) as { error: { status: string } }).error.status, 'ALREADY_EXISTS');
+    const refusal = ((await misuse.json()) as { error: { status: string; details?: { '@type': string; reason: string; metadata: { batch: string } }[] } }).error;
+    assert.equal(refusal.status, 'ALREADY_EXISTS');
+    const info = refusal.details?.find((detail) => detail['@type'].endsWith('google.rpc.ErrorInfo'));
+    assert.deepEqual([info?.reason, info?.metadata.batch], ['IDEMPOTENCY_KEY_REUSED', first.name], 'the key\'s batch is named for clients that look it up');
   });
 
   test('a per-batch completion window expires the batch and keeps what finished', async () => {
