@@ -10,14 +10,14 @@
  * that never answers goes through the same retries as a 503 and, if it never answers at all,
  * ends as a DEADLINE_EXCEEDED error line. The caller's own abort still wins: it is checked first.
  */
-import { BackendError, DEFAULT_CALL_TIMEOUT_MS, type CachedCall, type ModelBackend } from '../backends/backend.js';
+import { BackendError, DEFAULT_CALL_TIMEOUT_MS, type CachedCall, type CallOptions, type ModelBackend } from '../backends/backend.js';
 import type { BatchKind } from '../core/batch.js';
-import { NO_EVENTS, type BackendCallEvent, type EngineEvents } from '../core/engine-events.js';
+import { NO_EVENTS, type EngineEvents } from '../core/engine-events.js';
 import type { EmbedContentRequest, GenerateContentRequest, RpcStatus } from '../core/gemini-types.js';
 import { estimateCallTokens } from '../core/token-estimate.js';
 import { createCallDeadlines, type StartDeadline } from './call-deadline.js';
 import type { FileResolver } from '../files/file-resolver.js';
-import type { ModelLimiter } from './model-limiter.js';
+import type { LimiterOutcome, ModelLimiter } from './model-limiter.js';
 import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { rpcStatus } from '../batches/result-line.js';
 
@@ -30,24 +30,26 @@ export interface CallBackendOptions {
   request: GenerateContentRequest | EmbedContentRequest;
   retry: RetryPolicy;
   /** The model's concurrency and rate limits; every try passes through it. */
-  limiter?: ModelLimiter;
+  limiter?: ModelLimiter | undefined;
   signal: AbortSignal;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Reads uploaded files for `fileData` parts (scoped to the batch's tenant). */
-  resolveFile?: FileResolver;
+  resolveFile?: FileResolver | undefined;
   /** The cache the request named (its prefix is applied to `request` already). */
-  cache?: CachedCall;
+  cache?: CachedCall | undefined;
   /** Called before each retry (metrics, adaptive limits). */
-  onRetry?: (error: BackendError, delayMs: number) => void;
+  onRetry?: ((error: BackendError, delayMs: number) => void) | undefined;
   /** Where each try's deadline comes from; default one shared by every call of the process. */
   deadlines?: StartDeadline;
   /** Told of every try's outcome (metrics, the operator's log); default nobody. */
-  events?: Pick<EngineEvents, 'backendCall'>;
+  events?: Pick<EngineEvents, 'backendCall'> | undefined;
   /** The batch the request belongs to, for the events. */
-  batchId?: string;
+  batchId?: string | undefined;
 }
 
 const sharedDeadlines = createCallDeadlines();
+/** A release with nothing to report (shared: the limiter only reads it). */
+const NO_OUTCOME: LimiterOutcome = Object.freeze({});
 
 export async function callBackend(options: CallBackendOptions): Promise<CallOutcome> {
   const { backend, kind, model, retry, signal, limiter } = options;
@@ -55,24 +57,15 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
   const timeoutMs = backend.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const deadlines = options.deadlines ?? sharedDeadlines;
   const events = options.events ?? NO_EVENTS;
-  const tried = (attempt: number, startedAt: number, outcome: Pick<BackendCallEvent, 'outcome' | 'status' | 'retryInMs' | 'retryAfter' | 'message'>): void =>
-    events.backendCall({ model, batchId: options.batchId, latencyMs: performance.now() - startedAt, attempt, ...outcome });
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
-    const permit = limiter ? await limiter.acquire(estimate, signal) : undefined;
+    const permit = limiter ? (limiter.tryAcquire(estimate) ?? (await limiter.acquire(estimate, signal))) : undefined;
     const deadline = deadlines(signal, timeoutMs);
     const startedAt = performance.now();
     try {
-      const response =
-        kind === 'generate'
-          ? await backend.generateContent(options.request as GenerateContentRequest, {
-              model, signal: deadline.signal, attempt,
-              ...(options.resolveFile ? { resolveFile: options.resolveFile } : {}),
-              ...(options.cache ? { cache: options.cache } : {}),
-            })
-          : await embed(backend, options.request as EmbedContentRequest, model, deadline.signal, attempt);
-      permit?.release(limiter?.tracksTokens ? { tokens: usedTokens(response) ?? estimate } : {});
-      tried(attempt, startedAt, { outcome: 'ok' });
+      const response = kind === 'generate' ? await generate(options, deadline.signal, attempt) : await embed(backend, options.request as EmbedContentRequest, model, deadline.signal, attempt);
+      permit?.release(limiter?.tracksTokens ? { tokens: usedTokens(response) ?? estimate } : NO_OUTCOME);
+      events.backendCall({ model, batchId: options.batchId, latencyMs: performance.now() - startedAt, attempt, outcome: 'ok' });
       return { ok: true, response };
     } catch (thrown) {
       const error = deadline.expired && !signal.aborted ? deadlineExceeded(backend, timeoutMs, thrown) : thrown;
@@ -81,12 +74,14 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
       if (signal.aborted) throw signal.reason;
       const delay = retryDelayMs(error, attempt, retry);
       const status = toRpcStatus(error);
+      const latencyMs = performance.now() - startedAt;
       if (delay === undefined) {
-        tried(attempt, startedAt, { outcome: 'failed', status: status.status ?? 'UNKNOWN', message: status.message });
+        events.backendCall({ model, batchId: options.batchId, latencyMs, attempt, outcome: 'failed', status: status.status ?? 'UNKNOWN', message: status.message });
         return { ok: false, error: status };
       }
       const retryAfterMs = error instanceof BackendError ? error.retryAfterMs : undefined;
-      tried(attempt, startedAt, {
+      events.backendCall({
+        model, batchId: options.batchId, latencyMs, attempt,
         outcome: 'retryable', status: status.status ?? 'UNKNOWN', message: status.message,
         retryInMs: delay, retryAfter: retryAfterMs !== undefined && delay === retryAfterMs,
       });
@@ -94,6 +89,14 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
       await options.sleep(delay, signal);
     }
   }
+}
+
+/** One generateContent try; the call options carry only what the request has. */
+function generate(options: CallBackendOptions, signal: AbortSignal, attempt: number): Promise<unknown> {
+  const callOptions: CallOptions = { model: options.model, signal, attempt };
+  if (options.resolveFile) callOptions.resolveFile = options.resolveFile;
+  if (options.cache) callOptions.cache = options.cache;
+  return options.backend.generateContent(options.request as GenerateContentRequest, callOptions);
 }
 
 /** The failure of a try whose deadline passed, whatever the backend rejected with once aborted. */

@@ -85,6 +85,8 @@ export interface ModelLimiter {
    * budget consumed).
    */
   acquire(estimatedTokens: number, signal: AbortSignal): Promise<LimiterPermit>;
+  /** `acquire`'s fast path, no promise: a permit if the call may start now, else undefined. */
+  tryAcquire(estimatedTokens: number): LimiterPermit | undefined;
   snapshot(): LimiterSnapshot;
   /** Whether acquire uses its token estimate (a tokens-per-minute limit is set). */
   readonly tracksTokens: boolean;
@@ -242,21 +244,27 @@ export function createModelLimiter(options: ModelLimiterOptions): ModelLimiter {
     waiter.reject(waiter.signal.reason);
   }
 
+  /** Starts a call at once when it may (valid estimate assumed); undefined when it must wait. */
+  function startNow(estimatedTokens: number): LimiterPermit | undefined {
+    if (queue.size !== 0 || inFlight >= concurrencyLimit) return undefined;
+    if (requestBucket === undefined && tokenBucket === undefined && pausedUntilMs === 0) return start(estimatedTokens, 0);
+    const nowMs = clock.now();
+    return readyAtMs(estimatedTokens, nowMs) <= nowMs ? start(estimatedTokens, nowMs) : undefined;
+  }
+
   return {
     tracksTokens: tokenBucket !== undefined,
     acquire(estimatedTokens, signal) {
       if (signal.aborted) return Promise.reject(signal.reason);
-      if (!(estimatedTokens >= 0) || !Number.isFinite(estimatedTokens)) {
-        return Promise.reject(new RangeError(`estimatedTokens must be a finite number >= 0, got ${estimatedTokens}`));
-      }
-      if (queue.size === 0 && inFlight < concurrencyLimit) {
-        if (requestBucket === undefined && tokenBucket === undefined && pausedUntilMs === 0) {
-          return Promise.resolve(start(estimatedTokens, 0));
-        }
-        const nowMs = clock.now();
-        if (readyAtMs(estimatedTokens, nowMs) <= nowMs) return Promise.resolve(start(estimatedTokens, nowMs));
-      }
-      return wait(estimatedTokens, signal);
+      const invalid = estimateError(estimatedTokens);
+      if (invalid) return Promise.reject(invalid);
+      const permit = startNow(estimatedTokens);
+      return permit === undefined ? wait(estimatedTokens, signal) : Promise.resolve(permit);
+    },
+    tryAcquire(estimatedTokens) {
+      const invalid = estimateError(estimatedTokens);
+      if (invalid) throw invalid;
+      return startNow(estimatedTokens);
     },
     snapshot() {
       const nowMs = clock.now();
@@ -267,6 +275,11 @@ export function createModelLimiter(options: ModelLimiterOptions): ModelLimiter {
       return snapshot;
     },
   };
+}
+
+function estimateError(estimatedTokens: number): RangeError | undefined {
+  if (estimatedTokens >= 0 && Number.isFinite(estimatedTokens)) return undefined;
+  return new RangeError(`estimatedTokens must be a finite number >= 0, got ${estimatedTokens}`);
 }
 
 function makeBucket(name: string, perMinute: number | undefined, burstSeconds: number, clock: Clock): TokenBucket | undefined {

@@ -40,6 +40,9 @@ import type { RetryPolicy } from './retry-policy.js';
 import type { ShardTally } from './shard-lease.js';
 import { createPrefixWindow, WINDOW_MAX_BYTES } from './prefix-window.js';
 
+/** A line that failed to parse has neither key nor metadata. */
+const NO_IDENTITY: RequestIdentity = Object.freeze({});
+
 export interface RequestRunnerDeps {
   store: Store;
   blobs: BlobStore;
@@ -87,48 +90,58 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
   const resolved = deps.registry.resolve(batch.model);
   const limiter = resolved ? deps.limiterFor(resolved) : undefined;
   const resolveFile = createFileResolver(deps.store, deps.blobs, batch.tenantId, () => deps.clock.now());
-  const inFlight = new Set<Promise<void>>();
+  // Requests in flight, and who waits for them all to settle.
+  let inFlight = 0;
+  let onSettled: (() => void) | undefined;
   let writeFailed = false;
   // Read once, when a request first names a cache.
   let caches: Promise<BatchCaches> | undefined;
-  /** The request with its cache's prefix, the cache's tokens (0 without one) and the cache for the backend. */
+  /** The request with its cache's prefix, the cache's tokens and the cache for the backend (only when it names one). */
   const withCache = async (request: GenerateContentRequest): Promise<{ request: GenerateContentRequest; cachedTokens: number; cache?: CachedCall }> => {
-    if (batch.kind !== 'generate' || request.cachedContent === undefined || request.cachedContent === '' || !resolved) return { request, cachedTokens: 0 };
     caches ??= readBatchCaches(deps.blobs, batch.id);
-    const cache = (await caches).get(request.cachedContent);
-    if (!cache) throw cachedContentNotFound();
+    const cache = (await caches).get(request.cachedContent ?? '');
+    if (!cache || !resolved) throw cachedContentNotFound();
     return { request: applyCachedPrefix(request, cache, resolved.id), cachedTokens: cache.totalTokenCount, cache: { record: cache, original: request } };
   };
+  const namesCache = (request: GenerateContentRequest): boolean =>
+    batch.kind === 'generate' && request.cachedContent !== undefined && request.cachedContent !== '' && resolved !== undefined;
+  const onRetry = resolved && deps.onBackendFailure ? (error: BackendError): void => deps.onBackendFailure?.(resolved, error) : undefined;
 
-  /** A line's parse, run (or its result or error replayed) inside `call`'s error handling. */
+  /** A line's parse, run (or its result or error replayed) inside `runOne`'s error handling. */
   type ParsedLine = () => BatchLine;
-  const call = async (parsed: ParsedLine): Promise<{ identity: RequestIdentity; outcome: CallOutcome } | undefined> => {
-    let identity: RequestIdentity = {};
-    try {
-      const line = parsed();
-      identity = { key: line.key, metadata: line.metadata };
-      const { request, cachedTokens, cache } = await withCache(line.request as GenerateContentRequest);
-      const outcome: CallOutcome = resolved
-        ? await callBackend({
-            backend: resolved.backend, kind: batch.kind, model: resolved.id, request,
-            retry: deps.retry, signal, sleep: deps.sleep, resolveFile, ...(limiter ? { limiter } : {}),
-            ...(deps.events ? { events: deps.events } : {}), ...(cache ? { cache } : {}), batchId: batch.id,
-            onRetry: (error) => deps.onBackendFailure?.(resolved, error),
-          })
-        : { ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) };
-      if (outcome.ok && cachedTokens > 0) outcome.response = reportCachedTokens(outcome.response as GenerateContentResponse, cachedTokens);
-      return { identity, outcome };
-    } catch (error) {
-      // Aborted: the result is dropped (the request runs again when the shard is resumed).
-      if (signal.aborted) return undefined;
-      return { identity, outcome: { ok: false, error: toRpcStatus(error) } };
-    }
+  /** The backend's outcome for a parsed line (a plain promise: no async frame of its own without a cache). */
+  const callLine = (line: BatchLine): Promise<CallOutcome> => {
+    if (!resolved) return Promise.resolve({ ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) });
+    const original = line.request as GenerateContentRequest;
+    if (namesCache(original)) return callCached(original);
+    return callBackend({
+      backend: resolved.backend, kind: batch.kind, model: resolved.id, request: original,
+      retry: deps.retry, signal, sleep: deps.sleep, resolveFile, limiter, events: deps.events, cache: undefined, batchId: batch.id, onRetry,
+    });
+  };
+  const callCached = async (original: GenerateContentRequest): Promise<CallOutcome> => {
+    const cached = await withCache(original);
+    const outcome = await callBackend({
+      backend: resolved!.backend, kind: batch.kind, model: resolved!.id, request: cached.request,
+      retry: deps.retry, signal, sleep: deps.sleep, resolveFile, limiter, events: deps.events, cache: cached.cache, batchId: batch.id, onRetry,
+    });
+    if (outcome.ok && cached.cachedTokens > 0) outcome.response = reportCachedTokens(outcome.response as GenerateContentResponse, cached.cachedTokens);
+    return outcome;
   };
 
   const runOne = async (position: number, parsed: ParsedLine, log: BlobAppender): Promise<void> => {
-    const called = await call(parsed);
-    if (!called) return;
-    const { identity, outcome } = called;
+    // The line itself names the request in its result line (its key and metadata).
+    let identity: RequestIdentity = NO_IDENTITY;
+    let outcome: CallOutcome;
+    try {
+      const line = parsed();
+      identity = line;
+      outcome = await callLine(line);
+    } catch (error) {
+      // Aborted: the result is dropped (the request runs again when the shard is resumed).
+      if (signal.aborted) return;
+      outcome = { ok: false, error: toRpcStatus(error) };
+    }
     const resultLine = outcome.ok ? successLine(identity, outcome.response, batch.inputKind) : errorLine(identity, outcome.error, batch.inputKind);
     const used = outcome.ok ? usageOf(outcome.response) : undefined;
     try {
@@ -150,6 +163,12 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
   const stopWaiting = drain ? AbortSignal.any([signal, drain]) : signal;
   const stopped = (): boolean => signal.aborted || drain?.aborted === true;
 
+  /** A request settled (runOne never rejects): its slot is freed. */
+  const settleOne = (): void => {
+    deps.slots.release();
+    if (--inFlight === 0) onSettled?.();
+  };
+
   /** Waits for a slot and starts the request; false when dispatch must stop (abort or drain). */
   const dispatchOne = async (position: number, parsed: ParsedLine, log: BlobAppender): Promise<boolean> => {
     try {
@@ -157,11 +176,8 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
     } catch {
       return false;
     }
-    const task = runOne(position, parsed, log).finally(() => {
-      deps.slots.release();
-      inFlight.delete(task);
-    });
-    inFlight.add(task);
+    inFlight++;
+    void runOne(position, parsed, log).then(settleOne, settleOne);
     return true;
   };
 
@@ -210,7 +226,15 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
       await dispatchWindow(log);
     },
     async settled() {
-      await Promise.allSettled([...inFlight]);
+      if (inFlight === 0) return;
+      await new Promise<void>((resolve) => {
+        const previous = onSettled;
+        onSettled = () => {
+          onSettled = undefined;
+          previous?.();
+          resolve();
+        };
+      });
     },
   };
 }

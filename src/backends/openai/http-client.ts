@@ -8,12 +8,15 @@
  * (undici's headersTimeout / bodyTimeout): a non-streaming server sends its headers when the
  * whole answer is ready, so that is the call's time limit without a timer per call.
  *
- * Every response body is consumed or destroyed, so sockets go back to the pool.
+ * JSON calls go through `dispatch` with a handler of our own (json-call.ts: no response stream);
+ * streaming calls through `pool.request`. Every response body is consumed or destroyed, so
+ * sockets go back to the pool.
  */
 import { Pool } from 'undici';
 import type { BackendError } from '../backend.js';
 import { cancelledError } from '../cancelled-error.js';
 import { errorFromFailure, errorFromStatus } from './classify-error.js';
+import { postJsonText } from './json-call.js';
 import { createSignalMirror } from './signal-mirror.js';
 import { unexpectedBody } from './unexpected-body.js';
 
@@ -62,17 +65,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
   const jsonHeaders = { ...baseHeaders, accept: 'application/json', ...options.headers };
   const streamHeaders = { ...baseHeaders, accept: 'text/event-stream', ...options.headers };
+  const jsonHeaderList = Object.entries(jsonHeaders).flat();
   const paths = new Map<string, string>();
   const mirror = createSignalMirror();
 
-  /** Sends the request (the caller maps its failures). */
-  function dispatch(path: string, body: unknown, signal: AbortSignal, headers: Record<string, string>): Promise<ResponseData> {
+  /** `path` under the base URL's path, its query string kept. */
+  function fullPathOf(path: string): string {
     let fullPath = paths.get(path);
     if (fullPath === undefined) {
       fullPath = `${pathPrefix}${path}${url.search}`;
       paths.set(path, fullPath);
     }
-    return pool.request({ path: fullPath, method: 'POST', headers, body: JSON.stringify(body), signal: mirror(signal) });
+    return fullPath;
+  }
+
+  /** Sends a streaming request (the caller maps its failures). */
+  function dispatch(path: string, body: unknown, signal: AbortSignal, headers: Record<string, string>): Promise<ResponseData> {
+    return pool.request({ path: fullPathOf(path), method: 'POST', headers, body: JSON.stringify(body), signal: mirror(signal) });
   }
 
   /** The error for a non-2xx response, after reading its body. */
@@ -91,9 +100,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (signal.aborted) throw cancelledError(signal);
       let text: string;
       try {
-        const response = await dispatch(path, body, signal, jsonHeaders);
-        if (response.statusCode < 200 || response.statusCode >= 300) throw await errorOfResponse(response, signal);
-        text = await response.body.text();
+        const answer = await postJsonText(pool, fullPathOf(path), jsonHeaderList, JSON.stringify(body), signal);
+        if (answer.statusCode < 200 || answer.statusCode >= 300) throw errorFromStatus(answer.statusCode, answer.headers, answer.text, serverLabel);
+        text = answer.text;
       } catch (error) {
         throw errorFromFailure(error, signal, serverLabel);
       }

@@ -1,5 +1,6 @@
 /**
- * Appends to a local file with `writeSync`, grouping the appends of one tick into one write.
+ * Appends to a local file with `writeSync`, grouping the appends of one tick into one write
+ * (and one promise: every append of a write gets the same one).
  * The promise of an append resolves only after its bytes were written, so a caller that waits
  * for it knows a SIGKILL can no longer lose them (the page cache survives the process).
  *
@@ -12,15 +13,27 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { BlobAppender } from '../blob-store.js';
 import { asDiskError } from '../disk-errors.js';
 
-interface Waiter {
+/** The appends of one flush: they share one promise, settled once the flush wrote (or failed). */
+interface Batch {
+  promise: Promise<void>;
   resolve: () => void;
   reject: (error: Error) => void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((resolvePromise, rejectPromise) => {
+    resolve = resolvePromise;
+    reject = rejectPromise;
+  });
+  return { promise, resolve, reject };
 }
 
 export function openLocalAppender(path: string): BlobAppender {
   const fd = openSync(path, 'a');
   let pending: string[] = [];
-  let waiters: Waiter[] = [];
+  let batch: Batch | undefined;
   let scheduled = false;
   let closed = false;
   let failure: Error | undefined;
@@ -39,9 +52,9 @@ export function openLocalAppender(path: string): BlobAppender {
     scheduled = false;
     if (pending.length === 0) return;
     const data = pending.length === 1 ? pending[0] ?? '' : pending.join('');
-    const done = waiters;
+    const done = batch;
     pending = [];
-    waiters = [];
+    batch = undefined;
     if (failure === undefined) {
       try {
         write(data);
@@ -50,10 +63,9 @@ export function openLocalAppender(path: string): BlobAppender {
         failure = converted instanceof Error ? converted : new Error(String(converted));
       }
     }
-    for (const waiter of done) {
-      if (failure === undefined) waiter.resolve();
-      else waiter.reject(failure);
-    }
+    if (done === undefined) return;
+    if (failure === undefined) done.resolve();
+    else done.reject(failure);
   };
 
   return {
@@ -65,7 +77,8 @@ export function openLocalAppender(path: string): BlobAppender {
         scheduled = true;
         setImmediate(flush);
       }
-      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+      batch ??= newBatch();
+      return batch.promise;
     },
     async close() {
       if (closed) return;
