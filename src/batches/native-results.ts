@@ -1,6 +1,7 @@
 /**
  * The results of a native batch: the shards' output logs merged into one JSONL blob in input
- * order, a shard's log or two in memory at a time, the result lines' bytes copied as they were logged
+ * order (shard-results.ts: a small log or two in memory at a time, a large one read back by
+ * range), the result lines' bytes copied as they were logged
  * (no JSON work), with an error line (unrun-requests.ts) for every request that has no result,
  * so every key appears exactly once. Counts and token usage are summed on the way.
  */
@@ -10,7 +11,8 @@ import { addUsage, emptyUsage, type TokenUsage } from '../core/usage.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { errorLine } from './result-line.js';
 import { writeResultsBlob, type WrittenBlob } from './results-blob.js';
-import { readShardOutput, type ShardOutput } from './shard-log.js';
+import type { ShardOutput } from './shard-log.js';
+import { readShardForResults, resultsInOrder } from './shard-results.js';
 import { readIdentities } from './unrun-requests.js';
 
 /** Final counts of a batch's results. */
@@ -48,24 +50,26 @@ export async function writeNativeResults(
     const read = (index: number): Promise<ShardOutput> | undefined => {
       const shard = shards[index];
       if (!shard) return undefined;
-      const reading = readShardOutput(blobs, shard);
+      const reading = readShardForResults(blobs, shard);
       reading.catch(() => undefined); // awaited below; not an unhandled rejection if the write stops first
       return reading;
     };
     let next = read(0);
     for (const [index, shard] of shards.entries()) {
-      const output = await (next ?? readShardOutput(blobs, shard));
+      const output = await (next ?? readShardForResults(blobs, shard));
       next = read(index + 1);
       tally.succeeded += output.succeeded;
       tally.failed += output.failed;
       addUsage(tally.usage, output.usage);
       const identities = output.succeeded + output.failed < shard.requestCount ? await readIdentities(batch, shard, blobs) : [];
-      for (let position = 0; position < shard.requestCount; position++) {
-        let line = output.lines[position];
+      let position = 0;
+      for await (const logged of resultsInOrder(blobs, shard, output)) {
+        let line = logged;
         if (!line) {
           tally.failed++;
           line = Buffer.from(errorLine(identities[position] ?? {}, unrun, batch.inputKind));
         }
+        position++;
         const piece = add(line);
         if (piece) yield piece;
       }

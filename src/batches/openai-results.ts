@@ -23,7 +23,7 @@ import { openAIErrorLine, openAISuccessLine, type OpenAIEndpoint, type OutputLin
 import type { BlobStore } from '../store/blob-store.js';
 import type { ResultsTally } from './native-results.js';
 import { writeResultsBlob, type WrittenBlob } from './results-blob.js';
-import { readShardOutput } from './shard-log.js';
+import { readShardForResults, resultsInOrder } from './shard-results.js';
 import { readIdentities } from './unrun-requests.js';
 
 export interface OpenAIResultsRequest {
@@ -70,11 +70,13 @@ export async function writeOpenAIResults(
 
   async function* successes(): AsyncGenerator<Buffer> {
     for (const shard of shards) {
-      const output = await readShardOutput(blobs, shard);
+      const output = await readShardForResults(blobs, shard);
       addUsage(tally.usage, output.usage);
       const lines: string[] = [];
-      for (let position = 0; position < shard.requestCount; position++) {
-        const result = parseResult(output.lines[position]);
+      let position = -1;
+      for await (const logged of resultsInOrder(blobs, shard, output)) {
+        position++;
+        const result = parseResult(logged);
         if (result?.response === undefined) continue;
         const index = shard.firstRequest + position;
         inOutput[index] = 1;
@@ -87,14 +89,16 @@ export async function writeOpenAIResults(
 
   async function* failures(): AsyncGenerator<Buffer> {
     for (const shard of shards) {
-      const output = await readShardOutput(blobs, shard);
+      const output = await readShardForResults(blobs, shard);
       let identities: { key?: string | undefined }[] | undefined;
       const lines: string[] = [];
-      for (let position = 0; position < shard.requestCount; position++) {
+      let position = -1;
+      for await (const logged of resultsInOrder(blobs, shard, output)) {
+        position++;
         const index = shard.firstRequest + position;
         if (inOutput[index] === 1) continue;
         tally.failed++;
-        const result = parseResult(output.lines[position]);
+        const result = parseResult(logged);
         if (result?.error !== undefined && result.response === undefined) {
           lines.push(`${openAIErrorLine(result.key ?? '', result.error, { ...contextOf(index), unrun: false })}\n`);
         } else {

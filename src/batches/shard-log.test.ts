@@ -9,7 +9,8 @@ import type { ShardRecord } from '../core/batch.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { createLocalBlobStore } from '../store/local/local-blob-store.js';
-import { encodeOutputLine, parseLogLine, readShardOutput } from './shard-log.js';
+import { encodeOutputLine, parseLogLine, readShardOutput as readOutput, type ShardOutput } from './shard-log.js';
+import { resultsInOrder } from './shard-results.js';
 import { appendToLog, logLine } from './testing/batch-fixture.js';
 
 let dir: string;
@@ -22,6 +23,21 @@ const shard: ShardRecord = {
   batchId: 'b1', index: 1, firstRequest: 10, requestCount: 3, byteStart: 0, byteEnd: 0, state: 'running', succeededCount: 0, failedCount: 0,
 };
 const withoutNewline = (line: string): Buffer => Buffer.from(line.replace(/\n$/, ''));
+
+/**
+ * Reads the log both ways (bytes kept, and offsets only with the lines read back by range) and
+ * checks they agree; answers the output with its lines in order.
+ */
+async function readShardOutput(store: BlobStore, of: ShardRecord): Promise<ShardOutput & { lines: (Buffer | undefined)[] }> {
+  const kept = await readOutput(store, of, { keepBytesUpTo: Number.POSITIVE_INFINITY });
+  const ranged = await readOutput(store, of);
+  assert.equal(ranged.lines, undefined, 'bytes are not kept by default');
+  const lines: (Buffer | undefined)[] = [];
+  for await (const line of resultsInOrder(store, of, ranged)) lines.push(line);
+  assert.deepEqual(lines.map(String), Array.from({ length: of.requestCount }, (_, position) => String(kept.lines?.[position])), 'read back by range as kept');
+  assert.deepEqual([ranged.succeeded, ranged.failed, ranged.usage, ranged.validBytes], [kept.succeeded, kept.failed, kept.usage, kept.validBytes]);
+  return { ...ranged, lines };
+}
 
 test('a line parses back to what was encoded', () => {
   const usage = { promptTokenCount: 1, candidatesTokenCount: 2, thoughtsTokenCount: 0, cachedContentTokenCount: 0, totalTokenCount: 3 };

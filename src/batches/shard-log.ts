@@ -77,8 +77,15 @@ export function parseLogLine(bytes: Buffer): LogEntry | undefined {
 }
 
 export interface ShardOutput {
-  /** Result lines by position in the shard (requestIndex - firstRequest); undefined = not done. */
-  lines: (Buffer | undefined)[];
+  /**
+   * Result lines by position in the shard (requestIndex - firstRequest); undefined = not done.
+   * Only for a log read with its bytes kept (`keepBytesUpTo`); otherwise `resultsInOrder` reads
+   * them back from the log by range.
+   */
+  lines: (Buffer | undefined)[] | undefined;
+  /** Where each position's result bytes start in the log (-1: not done), and end. */
+  starts: Float64Array;
+  ends: Float64Array;
   succeeded: number;
   failed: number;
   usage: TokenUsage;
@@ -88,15 +95,24 @@ export interface ShardOutput {
   storedBytes: number | undefined;
 }
 
+/** Whether the request at `position` has a result in the log. */
+export const isDone = (output: ShardOutput, position: number): boolean => (output.starts[position] ?? -1) >= 0;
+
 /**
  * Reads a shard's log up to its first torn or foreign line. A request logged twice (a retry
- * after a lost lease) counts once; its later line wins.
+ * after a lost lease) counts once; its later line wins. The result bytes are kept in memory only
+ * when the log is at most `keepBytesUpTo` bytes (default none: a taking-over worker needs only
+ * which requests are done); a shard of large results (images) is then never held whole.
  */
-export async function readShardOutput(blobs: BlobStore, shard: ShardRecord): Promise<ShardOutput> {
+export async function readShardOutput(blobs: BlobStore, shard: ShardRecord, options: { keepBytesUpTo?: number } = {}): Promise<ShardOutput> {
   const key = shardLogKey(shard.batchId, shard.index);
   const storedBytes = await blobs.size(key);
+  const starts = new Float64Array(shard.requestCount).fill(-1);
+  const ends = new Float64Array(shard.requestCount);
+  const keep = storedBytes !== undefined && storedBytes <= (options.keepBytesUpTo ?? -1);
   const output: ShardOutput = {
-    lines: new Array<Buffer | undefined>(shard.requestCount), succeeded: 0, failed: 0, usage: emptyUsage(), validBytes: 0, storedBytes,
+    lines: keep ? new Array<Buffer | undefined>(shard.requestCount) : undefined,
+    starts, ends, succeeded: 0, failed: 0, usage: emptyUsage(), validBytes: 0, storedBytes,
   };
   if (storedBytes === undefined) return output;
   // Once per request, so no entry object and no strings: the fields are read from the bytes.
@@ -107,12 +123,14 @@ export async function readShardOutput(blobs: BlobStore, shard: ShardRecord): Pro
     const { first, third } = fields;
     const position = fields.requestIndex - shard.firstRequest;
     if (!(position >= 0 && position < shard.requestCount)) break;
-    if (output.lines[position] === undefined) {
+    if (starts[position] === -1) {
       if (bytes[first + 1] === SUCCEEDED) output.succeeded++;
       else output.failed++;
       addLoggedUsage(output.usage, bytes, first + 3, third);
     }
-    output.lines[position] = bytes.subarray(third + 1);
+    starts[position] = line.start + third + 1;
+    ends[position] = line.start + bytes.length;
+    if (output.lines) output.lines[position] = bytes.subarray(third + 1);
     output.validBytes = line.end;
   }
   return output;

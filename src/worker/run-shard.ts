@@ -20,7 +20,7 @@ import type { Logger } from '../lib/logger.js';
 import type { BlobAppender } from '../store/blob-store.js';
 import type { ClaimedShard } from '../store/store.js';
 import { readLines } from '../lib/line-reader.js';
-import { readShardOutput } from '../batches/shard-log.js';
+import { isDone, readShardOutput } from '../batches/shard-log.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import { onAbort } from '../lib/abort.js';
 import { createShardLease, type LeaseTimers, type ShardTally } from './shard-lease.js';
@@ -64,7 +64,7 @@ export async function runShard(
   let writeFailure: { error: unknown } | undefined;
   const lease = createShardLease(shard, () => tally, deps);
   const requests = createRequestRunner(claimed, deps, {
-    signal: local.signal, drain, done: existing.lines, tally,
+    signal: local.signal, drain, done: (position) => isDone(existing, position), tally,
     onWriteFailure: (error) => {
       writeFailure ??= { error };
       local.abort(new Error('a result could not be stored'));

@@ -68,7 +68,7 @@ export interface RequestRun {
   /** Stops dispatching; the calls in flight finish. */
   drain?: AbortSignal | undefined;
   /** Results already in the log, by position in the shard: those requests are skipped. */
-  done: readonly (Buffer | undefined)[];
+  done: (position: number) => boolean;
   /** Counts to add each stored result to. */
   tally: ShardTally;
   /** Called once, with the first failure to append a result to the log. */
@@ -213,7 +213,7 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
         if (stopped()) break;
         if (isBlank(line.bytes)) continue;
         const at = position++;
-        if (run.done[at] !== undefined) continue;
+        if (run.done(at)) continue;
         if (!window) {
           const text = line.bytes.toString('utf8');
           if (!(await dispatchOne(at, () => parseBatchLine(text, batch.kind), log))) break;
