@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { imageMemoryFigure } from './image-memory.js';
 import { inlineLatencyFigure } from './inline-latency.js';
 import { firstResultFigure } from './first-result.js';
 import { memoryFigure } from './memory.js';
@@ -25,7 +26,7 @@ import { describeSource } from './support/source-state.js';
 import { throughputFigure } from './throughput.js';
 import { uploadFigure } from './upload.js';
 
-const FIGURES: readonly Figure[] = [throughputFigure, saturationFigure, memoryFigure, inlineLatencyFigure, uploadFigure, scaleOutFigure, prefixCacheFigure, openaiE2eFigure, firstResultFigure];
+const FIGURES: readonly Figure[] = [throughputFigure, saturationFigure, memoryFigure, inlineLatencyFigure, uploadFigure, scaleOutFigure, prefixCacheFigure, openaiE2eFigure, firstResultFigure, imageMemoryFigure];
 
 function selectFigures(args: readonly string[]): Figure[] {
   const unknown = args.filter((arg) => !(FIGURE_IDS as readonly string[]).includes(arg));

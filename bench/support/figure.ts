@@ -3,7 +3,7 @@ import type { Log } from './log.js';
 import type { Scope } from './scope.js';
 import type { BenchSettings } from './settings.js';
 
-export const FIGURE_IDS = ['throughput', 'saturation', 'memory', 'inline-latency', 'upload', 'scale-out', 'prefix-cache', 'openai-e2e', 'first-result'] as const;
+export const FIGURE_IDS = ['throughput', 'saturation', 'memory', 'inline-latency', 'upload', 'scale-out', 'prefix-cache', 'openai-e2e', 'first-result', 'image-memory'] as const;
 export type FigureId = (typeof FIGURE_IDS)[number];
 
 export interface FigureContext {

@@ -22,6 +22,13 @@ export const EMBEDDING_METHODS = ['embedContent', 'batchEmbedContents', 'asyncBa
 /** Whether a model id names an embedding model (by Gemini's naming). */
 export const isEmbeddingModelName = (id: string): boolean => /embed/i.test(id);
 
+/**
+ * Whether a model id names a model that generates images by Gemini's naming: `image` as a word of
+ * the id (`gemini-2.5-flash-image`, `gemini-3-pro-image-preview`,
+ * `gemini-2.0-flash-preview-image-generation`), not Imagen (a different API).
+ */
+export const isImageModelName = (id: string): boolean => /(?:^|[-_.])image(?:$|[-_.])/i.test(id);
+
 /** A plausible Model resource for a name that is served but not described (e.g. matched by a glob). */
 export function describeModel(id: string): ModelInfo {
   const embedding = isEmbeddingModelName(id);

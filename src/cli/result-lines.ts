@@ -2,11 +2,12 @@
  * Reading a batch's result lines one at a time, whatever holds them: the results file of a
  * finished file batch (downloaded as a stream, split into lines), the inline responses of a
  * finished inline batch, or `:results?follow=true` while it runs (batchmode's extension), each
- * result once even across reconnections. Also: which lines are errors, and the filter
- * `--errors` / `--ok`.
+ * result once even across reconnections. Also: which lines are errors, the filter
+ * `--errors` / `--ok`, and the images a line holds (`--save-images`).
  */
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { ApiClient } from '../client/api-client.js';
 import { inlinedResponsesOf, isTerminalState, responsesFileOf, shortState, type BatchOperation } from '../client/wire-types.js';
 import { CliExit, EXIT } from './exit-codes.js';
@@ -31,16 +32,18 @@ export function passes(filter: LineFilter, line: string): boolean {
 /** Calls `onLine` with each line (no newline) of what is written to it; blank lines are dropped. */
 export function lineSplitter(onLine: (line: string) => Promise<void>): Writable {
   let rest = '';
+  // A chunk may end inside a multi-byte character: the decoder holds its first bytes back.
+  const decoder = new StringDecoder('utf8');
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
+      const lines = (rest + decoder.write(chunk)).split('\n');
       rest = lines.pop() ?? '';
       (async () => {
         for (const line of lines) if (line.trim() !== '') await onLine(line);
       })().then(() => done(), done);
     },
     final(done) {
-      const last = rest;
+      const last = rest + decoder.end();
       rest = '';
       (last.trim() === '' ? Promise.resolve() : onLine(last)).then(() => done(), done);
     },
@@ -93,4 +96,33 @@ function identityOf(line: string): string {
     // fall through
   }
   return `h:${createHash('sha256').update(line).digest('base64')}`;
+}
+
+/** One image of a result line: an `inlineData` part with an `image/*` MIME type. */
+export interface LineImage {
+  mimeType: string;
+  /** Base64, as the line holds it. */
+  data: string;
+}
+
+/**
+ * The key of a result line (`key`, or an inline batch's `metadata.key`; undefined when it has
+ * neither) and its images, candidate by candidate, part by part. Not JSON: no key, no images.
+ */
+export function imagesOfLine(line: string): { key: string | undefined; images: LineImage[] } {
+  let parsed: { key?: unknown; metadata?: { key?: unknown }; response?: { candidates?: { content?: { parts?: { inlineData?: { mimeType?: unknown; data?: unknown } }[] } }[] } };
+  try {
+    parsed = JSON.parse(line) as typeof parsed;
+  } catch {
+    return { key: undefined, images: [] };
+  }
+  const key = typeof parsed?.key === 'string' ? parsed.key : typeof parsed?.metadata?.key === 'string' ? parsed.metadata.key : undefined;
+  const images: LineImage[] = [];
+  for (const candidate of parsed?.response?.candidates ?? []) {
+    for (const part of candidate?.content?.parts ?? []) {
+      const { mimeType, data } = part?.inlineData ?? {};
+      if (typeof mimeType === 'string' && mimeType.toLowerCase().startsWith('image/') && typeof data === 'string') images.push({ mimeType, data });
+    }
+  }
+  return { key, images };
 }

@@ -27,6 +27,8 @@ import type { ChatStreamRequestBody } from '../../openai-compat/openai-wire-type
 import { parseChatResponse } from './parse-chat-response.js';
 import { readSseEvents } from '../../lib/sse.js';
 import { hasFileParts, NO_FILES, resolveFileParts, type ResolveFile } from './resolve-file-parts.js';
+import { createImageRequests } from './image-generation.js';
+import type { OpenAIImageOptions } from './image-options.js';
 import { toChatRequest, type ChatRequest } from './to-chat-request.js';
 import { toEmbeddingRequest } from './to-embedding-request.js';
 
@@ -51,6 +53,13 @@ export interface OpenAIBackendOptions {
    * fileData fail with INVALID_ARGUMENT. Throw a BackendError to choose status and retries.
    */
   resolveFile?: ResolveFile;
+  /**
+   * Send image requests (responseModalities with IMAGE) to `/images/generations` and
+   * `/images/edits` (image-generation.ts); without it, they fail with INVALID_ARGUMENT.
+   */
+  images?: OpenAIImageOptions;
+  /** The route's model draws by default: a request naming no responseModalities is an image request. */
+  imageModel?: boolean;
 }
 
 /** The backend, plus `close()` to release its connections. */
@@ -70,6 +79,7 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): OpenAIBacken
   if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new RangeError(`maxConnections must be a positive integer, got ${maxConnections}`);
   const serverLabel = options.baseUrl.replace(/\/+$/, '');
   const http = createHttpClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, headers: options.headers, maxConnections, timeoutMs, serverLabel });
+  const images = createImageRequests({ ...options, maxConnections, timeoutMs, serverLabel });
 
   /** Refuses, resolves files and translates; synchronous for the usual request without fileData. */
   function prepareChat(request: GenerateContentRequest, callOptions: CallOptions): ChatRequest | Promise<ChatRequest> {
@@ -84,6 +94,7 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): OpenAIBacken
     id: `openai:${serverLabel}`,
 
     async generateContent(request: GenerateContentRequest, callOptions: CallOptions): Promise<GenerateContentResponse> {
+      if (images.matches(request)) return images.generate(request, callOptions);
       const prepared = prepareChat(request, callOptions);
       const { body, plan } = prepared instanceof Promise ? await prepared : prepared;
       const answer = await http.postJson('/chat/completions', body, callOptions.signal);
@@ -91,6 +102,10 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): OpenAIBacken
     },
 
     async *streamGenerateContent(request: GenerateContentRequest, callOptions: CallOptions): AsyncIterable<GenerateContentResponse> {
+      if (images.matches(request)) {
+        yield await images.generate(request, callOptions);
+        return;
+      }
       const { body, plan } = await prepareChat(request, callOptions);
       const streamBody: ChatStreamRequestBody = { ...body, stream: true, stream_options: { include_usage: true } };
       const events = await http.postStream('/chat/completions', streamBody, callOptions.signal);
@@ -108,6 +123,8 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): OpenAIBacken
       return fromEmbeddingResponse(answer, request.outputDimensionality, serverLabel);
     },
 
-    close: () => http.close(),
+    close: async () => {
+      await Promise.all([http.close(), images.close()]);
+    },
   };
 }

@@ -10,6 +10,7 @@ import { estimatePromptTokens } from './prompt-tokens.js';
 import { identifyRequest, type RequestIdentity } from './request-identity.js';
 import { createRandom } from './seeded-random.js';
 import { planCandidates, simulateCandidate } from './simulate-candidate.js';
+import { DEFAULT_IMAGE_SETTINGS, planImage, simulateImageContent, type ImageSettings } from './simulate-image-content.js';
 import { isThinkingModel } from './simulated-models.js';
 
 /** Gemini's limit on `candidateCount`. */
@@ -20,14 +21,21 @@ const THOUGHTS_SALT = 0x7407;
 
 /**
  * Answers `request` as `model` would. Throws INVALID_ARGUMENT for empty contents, a content
- * without parts or a bad `candidateCount`. `identity` may be passed when the caller already hashed.
+ * without parts, a bad `candidateCount`, or an image asked of a text-only model. `identity` may
+ * be passed when the caller already hashed; `images` says how the route treats image requests
+ * (simulate-image-content.ts).
  */
 export function simulateGenerateContent(
   request: GenerateContentRequest,
   model: string,
   identity: RequestIdentity = identifyRequest(request),
+  images: ImageSettings = DEFAULT_IMAGE_SETTINGS,
 ): GenerateContentResponse {
   validateRequest(request);
+  const image = planImage(request, model, images);
+  if (image !== undefined) {
+    return { ...simulateImageContent(request, model, identity, image), responseId: responseId(combineHashes(identity.requestHash, hashString(model))) };
+  }
   const plan = planCandidates(request);
   const modelHash = hashString(model);
   const seed = mixSeed(identity.contentHash, modelHash);

@@ -19,6 +19,7 @@ import { identifyRequest } from './request-identity.js';
 import { partsText, requestText } from './request-text.js';
 import { simulateEmbedding } from './simulate-embedding.js';
 import { simulateGenerateContent } from './simulate-generate-content.js';
+import { imageSettingsOf } from './image-settings.js';
 import { faultError, findFault, type SimulatedFault } from './simulated-fault.js';
 import { splitIntoChunks } from './stream-chunks.js';
 import { isTransientFailure, transientError } from './transient-failure.js';
@@ -31,6 +32,10 @@ export interface SimulatedBackendOptions {
   errorRate?: number;
   /** Scripted faults, checked in order; the first that applies wins. Default none. */
   faults?: readonly SimulatedFault[];
+  /** Every model of the route generates images, whatever its name (default: only image models by name). */
+  imageModel?: boolean;
+  /** Pixels on the long side of generated images, 16 to 4096; default 256. */
+  imageSize?: number;
 }
 
 /** Creates the simulated backend (id `simulated`). Throws RangeError for out-of-range options. */
@@ -41,6 +46,7 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}): M
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new RangeError(`latencyMs must be a finite number >= 0, got ${latencyMs}`);
   if (!(errorRate >= 0 && errorRate <= 1)) throw new RangeError(`errorRate must be between 0 and 1, got ${errorRate}`);
   const delay = (ms: number, signal: AbortSignal): Promise<void> => abortableSleep(ms, signal, cancelledError);
+  const images = imageSettingsOf(options);
 
   /** Throws the cancellation, scripted fault or transient error this try gets, if any. */
   function failIfDue(requestHash: number, text: () => string, callOptions: CallOptions): void {
@@ -60,14 +66,14 @@ export function createSimulatedBackend(options: SimulatedBackendOptions = {}): M
       const identity = identifyRequest(request);
       if (latencyMs > 0) await delay(latencyMs, callOptions.signal);
       failIfDue(identity.requestHash, () => requestText(request), callOptions);
-      return simulateGenerateContent(request, callOptions.model, identity);
+      return simulateGenerateContent(request, callOptions.model, identity, images);
     },
 
     async *streamGenerateContent(request: GenerateContentRequest, callOptions: CallOptions): AsyncIterable<GenerateContentResponse> {
       const identity = identifyRequest(request);
       if (latencyMs > 0) await delay(latencyMs, callOptions.signal);
       failIfDue(identity.requestHash, () => requestText(request), callOptions);
-      for (const chunk of splitIntoChunks(simulateGenerateContent(request, callOptions.model, identity))) {
+      for (const chunk of splitIntoChunks(simulateGenerateContent(request, callOptions.model, identity, images))) {
         if (callOptions.signal.aborted) throw cancelledError(callOptions.signal);
         yield chunk;
       }

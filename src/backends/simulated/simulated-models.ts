@@ -4,7 +4,7 @@
  * `thinking` is set only where true, as proto3 JSON omits false.
  */
 
-import { EMBEDDING_METHODS, GENERATION_METHODS, type ModelInfo } from '../model-info.js';
+import { EMBEDDING_METHODS, GENERATION_METHODS, isImageModelName, type ModelInfo } from '../model-info.js';
 
 /** What every simulated model names about itself. */
 interface ModelFields {
@@ -29,6 +29,15 @@ function generationModel(id: string, fields: ModelFields & { outputTokenLimit: n
     topP: 0.95,
     topK: 64,
     ...(fields.thinking ? { thinking: true } : {}),
+  });
+}
+
+/** An image model (Nano Banana): smaller context windows, no context caching. */
+function imageModel(id: string, fields: ModelFields & { inputTokenLimit: number; thinking: boolean }): ModelInfo {
+  return Object.freeze({
+    ...generationModel(id, { ...fields, outputTokenLimit: 32_768 }),
+    inputTokenLimit: fields.inputTokenLimit,
+    supportedGenerationMethods: GENERATION_METHODS.filter((method) => method !== 'createCachedContent'),
   });
 }
 
@@ -80,6 +89,20 @@ export const SIMULATED_MODELS: readonly ModelInfo[] = Object.freeze([
     outputTokenLimit: 8192,
     thinking: false,
   }),
+  imageModel('gemini-2.5-flash-image', {
+    version: '2.5',
+    displayName: 'Nano Banana (Gemini 2.5 Flash Image)',
+    description: 'Image generation and editing: answers responseModalities IMAGE with PNG images',
+    inputTokenLimit: 32_768,
+    thinking: false,
+  }),
+  imageModel('gemini-3-pro-image-preview', {
+    version: '3.0',
+    displayName: 'Nano Banana Pro (Gemini 3 Pro Image Preview)',
+    description: 'Image generation and editing with thinking: answers responseModalities IMAGE with PNG images',
+    inputTokenLimit: 65_536,
+    thinking: true,
+  }),
   embeddingModel('gemini-embedding-001', {
     version: '001',
     displayName: 'Gemini Embedding 001',
@@ -102,4 +125,15 @@ export function isThinkingModel(model: string): boolean {
   const known = MODELS_BY_ID.get(model);
   if (known !== undefined) return known.thinking === true;
   return /2\.5|(?:^|[^0-9.])3(?:[^0-9]|$)/.test(model);
+}
+
+/** The catalogue's image models. */
+const IMAGE_MODELS: ReadonlySet<string> = new Set(['gemini-2.5-flash-image', 'gemini-3-pro-image-preview']);
+
+/**
+ * Whether a model generates images (answers `responseModalities: ["IMAGE"]`): a catalogue image
+ * model, or any other name that looks like one (`…-image`, `…-image-preview`, `…-image-generation`).
+ */
+export function isImageModel(model: string): boolean {
+  return IMAGE_MODELS.has(model) || (!MODELS_BY_ID.has(model) && isImageModelName(model));
 }

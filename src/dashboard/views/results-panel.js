@@ -1,12 +1,13 @@
 /**
  * A batch's results so far, from `:results` (finished lines in completion order while it runs,
  * its results file once it has ended): the first lines, only the error lines, or the lines whose
- * key contains a search text. The answer is read as a stream and dropped once enough lines are
- * kept, so a large batch costs one screenful.
+ * key contains a search text, with thumbnails of their images (result-images.js). The answer is
+ * read as a stream and dropped once enough lines are kept, so a large batch costs one screenful.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorNote } from '../components/error-note.js';
 import { html } from '../html.js';
+import { ImageThumbnails, imagesOf, withoutImageData } from './result-images.js';
 
 const SHOWN = 50;
 
@@ -17,11 +18,13 @@ function keyOf(line) {
   return line.metadata === undefined ? '' : JSON.stringify(line.metadata);
 }
 
-/** What one result says, in a line: the first text part, an embedding's size, or the error. */
+/** What one result says, in a line: the first text part, the images, an embedding's size, or the error. */
 function summaryOf(line) {
   if (line.error) return `${line.error.status ?? 'ERROR'}: ${line.error.message ?? ''}`;
   const response = line.response ?? {};
   const text = response.candidates?.[0]?.content?.parts?.find((part) => typeof part.text === 'string')?.text;
+  const images = imagesOf(line).length;
+  if (images > 0) return `${images} image${images === 1 ? '' : 's'}${text === undefined ? '' : ` · ${text}`}`;
   if (text !== undefined) return text;
   const values = response.embedding?.values;
   if (Array.isArray(values)) return `embedding of ${values.length} values`;
@@ -72,6 +75,7 @@ export function ResultsPanel({ api, id, doneCount }) {
         <p class="muted small" id="results-summary">
           ${answer.lines.length} line${answer.lines.length === 1 ? '' : 's'} shown${answer.complete ? ` of ${answer.scanned} read` : `, the first ${SHOWN} that match`}
         </p>
+        <${ImageThumbnails} lines=${answer.lines} keyOf=${keyOf} />
         ${answer.lines.length > 0 ? html`
           <table class="results-table">
             <thead><tr><th>Key</th><th>Outcome</th><th>Response</th></tr></thead>
@@ -79,7 +83,7 @@ export function ResultsPanel({ api, id, doneCount }) {
               <tr class=${line.error ? 'failed' : ''}>
                 <td class="mono">${keyOf(line)}</td>
                 <td>${line.error ? 'error' : 'ok'}</td>
-                <td><details><summary>${summaryOf(line)}</summary><pre>${JSON.stringify(line, null, 2)}</pre></details></td>
+                <td><details><summary>${summaryOf(line)}</summary><pre>${JSON.stringify(withoutImageData(line), null, 2)}</pre></details></td>
               </tr>`)}
             </tbody>
           </table>` : null}` : null}
