@@ -83,3 +83,32 @@ test('quotas: defaults over Gemini file limits, per-tenant overrides by tenant i
     return true;
   });
 });
+
+test('image routes: a model marked image, simulated imageSize, openai images as true or settings; bad values named by path', () => {
+  const yaml = [
+    'models:',
+    '  - name: painter', '    image: true', '    backend: { type: simulated, imageSize: 1024 }',
+    '  - name: gemini-2.5-flash-image', '    backend: { type: openai, baseUrl: "http://127.0.0.1:8080/v1", images: true }',
+    '  - name: gemini-3-pro-image-preview',
+    '    backend: { type: openai, baseUrl: "https://api.openai.com/v1", images: { model: gpt-image-1, sizes: [1024x1024, 1536x1024], sendResponseFormat: false } }',
+  ].join('\n');
+  const models = loadModelConfig(write('images.yaml', yaml), {});
+  assert.equal(models[0]?.image, true);
+  assert.equal(models[0]?.backend.type === 'simulated' ? models[0].backend.imageSize : undefined, 1024);
+  assert.equal(models[1]?.backend.type === 'openai' ? models[1].backend.images : undefined, true);
+  assert.deepEqual(models[2]?.backend.type === 'openai' ? models[2].backend.images : undefined, { model: 'gpt-image-1', sizes: ['1024x1024', '1536x1024'], sendResponseFormat: false });
+  const bad = { models: [
+    { name: 'a', backend: { type: 'simulated', imageSize: 8 } },
+    { name: 'b', backend: { type: 'openai', baseUrl: 'http://x/v1', images: { sizes: ['large'], quality: 'hd' } } },
+    { name: 'c', image: 'yes', backend: { type: 'gemini', apiKey: 'k', images: true } },
+  ] };
+  assert.throws(() => loadModelConfig(write('bad-images.json', JSON.stringify(bad)), {}), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /models\[0\]\.backend\.imageSize/);
+    assert.match(error.message, /models\[1\]\.backend\.images\.sizes\[0\]: WIDTHxHEIGHT/);
+    assert.match(error.message, /Unrecognized key: "quality"/);
+    assert.match(error.message, /models\[2\]\.image/);
+    assert.match(error.message, /models\[2\]\.backend: Unrecognized key: "images"/);
+    return true;
+  });
+});

@@ -8,10 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { OpenAIImageOptions } from '../backends/openai/image-options.js';
 import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
 import { DEFAULT_QUOTAS, type QuotaConfig, type TenantLimits } from '../core/quota.js';
 import type { Pricing } from '../core/usage.js';
 import { ConfigError } from './config-error.js';
+import { toolsSchema } from './tools-config.js';
 
 /** Node's timers wait at most 2^31 - 1 ms; leave a second for the deadline's slot. */
 export const MAX_TIMEOUT_SECONDS = 2_147_482;
@@ -28,14 +30,33 @@ const httpBackend = {
   headers: z.record(z.string(), z.string()).optional(),
 };
 
+/** An OpenAI-compatible route's image requests (`images`): sent to /images/generations and /images/edits. */
+const openaiImagesSchema = z.strictObject({
+  /** The upstream image model (default: the route's `model`, else the Gemini model name). */
+  model: z.string().min(1).optional(),
+  /** The sizes the server takes, `WxH` (default OpenAI gpt-image's: 1024x1024, 1536x1024, 1024x1536). */
+  sizes: z.array(z.string().regex(/^[1-9]\d{0,4}x[1-9]\d{0,4}$/, 'WIDTHxHEIGHT, e.g. 1024x1024')).min(1).optional(),
+  /** Send `response_format: "b64_json"` (default true; false for gpt-image models, which refuse it). */
+  sendResponseFormat: z.boolean().optional(),
+}) satisfies z.ZodType<OpenAIImageOptions, unknown>;
+
 const backendSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('openai'), baseUrl: z.url({ protocol: /^https?$/ }), embeddingModel: z.string().min(1).optional(), ...httpBackend }),
+  z.strictObject({
+    type: z.literal('openai'),
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    embeddingModel: z.string().min(1).optional(),
+    /** `true` (defaults) or the settings: image requests go to the images API instead of being refused. */
+    images: z.union([z.boolean(), openaiImagesSchema]).optional(),
+    ...httpBackend,
+  }),
   z.strictObject({ type: z.literal('gemini'), baseUrl: z.url({ protocol: /^https?$/ }).optional(), apiVersion: z.string().min(1).optional(), ...httpBackend }),
   z.strictObject({
     type: z.literal('simulated'),
     latencyMs: z.number().nonnegative().optional(),
     errorRate: z.number().min(0).max(1).optional(),
     faults: z.array(simulatedFaultSchema).optional(),
+    /** Pixels on the long side of the images the simulated image models draw (default 256). */
+    imageSize: z.number().int().min(16).max(4096).optional(),
   }),
 ]);
 
@@ -68,6 +89,13 @@ const modelSchema = z.strictObject({
   description: z.string().optional(),
   /** Whether the model embeds (default: guessed from the name, e.g. `*embed*`). */
   embedding: z.boolean().optional(),
+  /**
+   * Whether the model generates images (default: guessed from the name, e.g. `*-image`): the
+   * simulated backend draws for it; on an openai route `true` also turns on the images API (as
+   * `backend.images: true` does). Its requests naming no responseModalities are image requests,
+   * as Gemini's image models draw by default.
+   */
+  image: z.boolean().optional(),
   inputTokenLimit: z.number().int().positive().optional(),
   outputTokenLimit: z.number().int().positive().optional(),
 });
@@ -93,7 +121,8 @@ const quotasSchema = z.strictObject({
   }).optional(),
 });
 
-const fileSchema = z.strictObject({ models: z.array(modelSchema).min(1), quotas: quotasSchema.optional() });
+/** `tools`: the built-in tools batchmode runs itself (tools-config.ts; read for the composition root by readToolsConfig). */
+const fileSchema = z.strictObject({ models: z.array(modelSchema).min(1), quotas: quotasSchema.optional(), tools: toolsSchema.optional() });
 
 export type BackendConfig = z.output<typeof backendSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;

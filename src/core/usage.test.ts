@@ -40,3 +40,10 @@ test('encoded usage is added straight from the bytes; anything else adds nothing
   }
   assert.equal(total.totalTokenCount, 18, 'a rejected field adds nothing');
 });
+
+test('tool-use prompt tokens (in the total, not in promptTokenCount) are billed as input', () => {
+  const pricing = { inputPerMillion: 1, outputPerMillion: 2, batchDiscount: 0 };
+  // 100 prompt + 400 tool-use context + 50 output = 550 total, as Gemini reports grounding.
+  const grounded = { promptTokenCount: 100, cachedContentTokenCount: 0, candidatesTokenCount: 50, thoughtsTokenCount: 0, totalTokenCount: 550 };
+  assert.equal(estimateCost(grounded, pricing), (500 * 1 + 50 * 2) / 1e6);
+});

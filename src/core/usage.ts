@@ -87,13 +87,17 @@ export function addEncodedUsage(total: TokenUsage, bytes: Uint8Array, start: num
 }
 
 /**
- * Estimated cost in USD: input at the input price (its cached part, which `promptTokenCount`
- * includes as Gemini counts it, at the cached-input price), output and thinking at the output
- * price, less the batch discount.
+ * Estimated cost in USD: input (the prompt and any tool-use prompt) at the input price (its
+ * cached part, which `promptTokenCount` includes as Gemini counts it, at the cached-input price),
+ * output and thinking at the output price, less the batch discount.
  */
 export function estimateCost(usage: TokenUsage, pricing: Pricing): number {
-  const cached = Math.min(usage.cachedContentTokenCount, usage.promptTokenCount);
-  const input = (usage.promptTokenCount - cached) * pricing.inputPerMillion + cached * (pricing.cachedInputPerMillion ?? pricing.inputPerMillion);
+  // Input is what the total holds besides output and thinking: the prompt, and the tool-use
+  // prompt (`toolUsePromptTokenCount`, e.g. search results batchmode added) that Gemini counts
+  // in the total but not in promptTokenCount.
+  const prompt = Math.max(usage.promptTokenCount, usage.totalTokenCount - usage.candidatesTokenCount - usage.thoughtsTokenCount);
+  const cached = Math.min(usage.cachedContentTokenCount, prompt);
+  const input = (prompt - cached) * pricing.inputPerMillion + cached * (pricing.cachedInputPerMillion ?? pricing.inputPerMillion);
   const full = (input + (usage.candidatesTokenCount + usage.thoughtsTokenCount) * pricing.outputPerMillion) / 1e6;
   return Math.round(full * (1 - pricing.batchDiscount) * 1e6) / 1e6;
 }

@@ -6,16 +6,20 @@
  * `close()` closes each once at shutdown.
  */
 import type { ModelBackend } from '../backends/backend.js';
+import { createToolRunners, simulatedToolRunners } from '../backends/builtin-tools/tool-runners.js';
+import { withBuiltInTools, type BuiltInToolsOptions } from '../backends/builtin-tools/with-built-in-tools.js';
 import { withCallLog } from '../backends/call-log.js';
 import { globToRegExp, isGlob } from '../lib/glob.js';
 import { createGeminiBackend } from '../backends/gemini/gemini-backend.js';
-import { describeModel, EMBEDDING_METHODS, GENERATION_METHODS, type ModelInfo } from '../backends/model-info.js';
+import { describeModel, EMBEDDING_METHODS, GENERATION_METHODS, isImageModelName, type ModelInfo } from '../backends/model-info.js';
+import type { OpenAIImageOptions } from '../backends/openai/image-options.js';
 import { createOpenAIBackend } from '../backends/openai/openai-backend.js';
 import { createBackendRegistry, type BackendRegistry, type ModelRoute } from '../backends/registry.js';
 import { createSimulatedBackend } from '../backends/simulated/simulated-backend.js';
 import { SIMULATED_MODELS } from '../backends/simulated/simulated-models.js';
 import { withCallTimeout } from '../backends/with-call-timeout.js';
 import type { Config } from '../config/settings.js';
+import { readToolsConfig } from '../config/tools-config.js';
 import type { BackendConfig, ModelConfig } from '../config/model-config-file.js';
 
 export interface ComposedRegistry {
@@ -27,9 +31,10 @@ export interface ComposedRegistry {
 
 /**
  * `callTimeoutMs` also becomes the HTTP backends' transport timeout unless `timeoutMs` is set:
- * their own 10-minute default would otherwise cut a route given a longer deadline.
+ * their own 10-minute default would otherwise cut a route given a longer deadline. `route` says
+ * whether its model generates images (`image`, else guessed from its name).
  */
-function createBackend(config: BackendConfig, settings: Config, callTimeoutMs: number): ModelBackend {
+function createBackend(config: BackendConfig, settings: Config, callTimeoutMs: number, route: Pick<ModelConfig, 'name' | 'image'>): ModelBackend {
   switch (config.type) {
     case 'openai':
       return createOpenAIBackend({
@@ -41,6 +46,8 @@ function createBackend(config: BackendConfig, settings: Config, callTimeoutMs: n
         timeoutMs: config.timeoutMs ?? callTimeoutMs,
         ...(config.maxConnections ? { maxConnections: config.maxConnections } : {}),
         ...(config.headers ? { headers: config.headers } : {}),
+        ...openaiImages(config.images, route.image),
+        imageModel: route.image ?? isImageModelName(route.name),
       });
     case 'gemini':
       if (!config.apiKey) throw new Error('a gemini backend needs apiKey or apiKeyEnv');
@@ -58,8 +65,17 @@ function createBackend(config: BackendConfig, settings: Config, callTimeoutMs: n
         latencyMs: config.latencyMs ?? settings.simLatencyMs,
         errorRate: config.errorRate ?? settings.simErrorRate,
         faults: config.faults ?? settings.simFaults,
+        ...(route.image === true ? { imageModel: true } : {}),
+        ...(config.imageSize ? { imageSize: config.imageSize } : {}),
       });
   }
+}
+
+/** An openai route's image settings: its `images`, or the defaults for a model marked `image: true`; none: a chat-only route. */
+function openaiImages(images: boolean | OpenAIImageOptions | undefined, image: boolean | undefined): { images?: OpenAIImageOptions } {
+  if (images === false) return {};
+  if (typeof images === 'object') return { images };
+  return images === true || image === true ? { images: {} } : {};
 }
 
 /** The Model resources a route lists: its exact name, or for a simulated glob the simulated models it matches. */
@@ -94,8 +110,15 @@ export function composeRegistry(config: Config): ComposedRegistry {
     };
   };
 
+  // Built-in tools (googleSearch, urlContext): run by batchmode for the openai and simulated
+  // backends, with one set of runners (one URL cache) for all routes; passed through by gemini.
+  const toolSettings = config.configFile ? readToolsConfig(config.configFile) : {};
+  let runners: BuiltInToolsOptions | undefined;
+  const withTools = (type: BackendConfig['type'], backend: ModelBackend): ModelBackend =>
+    type === 'gemini' ? backend : withBuiltInTools(backend, type === 'simulated' ? simulatedToolRunners(toolSettings) : (runners ??= createToolRunners(toolSettings)));
+
   if (!config.models) {
-    const simulated = withCallTimeout(logged(createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults })), timeoutMsOf({}));
+    const simulated = withCallTimeout(logged(withTools('simulated', createSimulatedBackend({ latencyMs: config.simLatencyMs, errorRate: config.simErrorRate, faults: config.simFaults }))), timeoutMsOf({}));
     return {
       registry: createBackendRegistry([{ name: 'gemini-*', backend: simulated, models: SIMULATED_MODELS, limits: limitsOf({}) }]),
       describe: () => [`no model configuration: every Gemini model (${SIMULATED_MODELS.map((model) => model.name.replace('models/', '')).join(', ')}) is served by the built-in simulated model`],
@@ -103,7 +126,7 @@ export function composeRegistry(config: Config): ComposedRegistry {
   }
   const routes: ModelRoute[] = config.models.map((model) => {
     const timeoutMs = timeoutMsOf(model);
-    const backend = withCallTimeout(logged(createBackend(model.backend, config, timeoutMs)), timeoutMs);
+    const backend = withCallTimeout(logged(withTools(model.backend.type, createBackend(model.backend, config, timeoutMs, model))), timeoutMs);
     return {
       name: model.name, backend, limits: limitsOf(model), models: listedModels(model),
       ...(model.pricing ? { pricing: model.pricing } : {}),

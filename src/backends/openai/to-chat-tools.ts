@@ -2,9 +2,12 @@
  * Gemini `tools` + `toolConfig` → chat `tools` + `tool_choice`.
  *
  * Only `functionDeclarations` can run on an OpenAI-compatible server: the function runs on the
- * client, the server only decides to call it. Every other Gemini tool (googleSearch,
- * googleSearchRetrieval, codeExecution, urlContext, fileSearch, googleMaps, computerUse,
- * mcpServers, …) needs Google's servers, so a request naming one fails with INVALID_ARGUMENT.
+ * client, the server only decides to call it. googleSearch, googleSearchRetrieval and
+ * urlContext are run by batchmode itself before the call reaches this backend
+ * (backends/builtin-tools/, which removes them from the request); every other Gemini tool
+ * (codeExecution, fileSearch, googleMaps, computerUse, mcpServers, …) needs Google's servers, so a
+ * request naming one (or a built-in tool, when this backend is used without that decorator) fails
+ * with INVALID_ARGUMENT.
  *
  * Function calling modes: AUTO → `auto`, NONE → `none`, ANY → `required`, VALIDATED → `auto`.
  * With ANY, `allowedFunctionNames` narrows the tools sent to those functions, and a single

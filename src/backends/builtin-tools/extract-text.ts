@@ -1,0 +1,48 @@
+/**
+ * Readable text out of a fetched body: HTML through Mozilla's Readability (the reader view of
+ * Firefox) over linkedom's DOM, falling back to the body's text when Readability finds no
+ * article; plain text, JSON, XML and Markdown as they are. PDF is not read: the PDF text
+ * libraries that run without a browser need Node 22 (unpdf) or are unmaintained, and batchmode
+ * supports Node 20, so a PDF is reported as an error with that reason.
+ */
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+
+export type Extracted = { ok: true; text: string; title?: string } | { ok: false; reason: string };
+
+const TEXT_TYPES = /^(text\/(plain|markdown|csv|xml)|application\/(json|xml|[\w.+-]+\+(json|xml)))$/;
+
+/** The readable text of a body of content type `contentType` (parameters allowed). */
+export function extractText(body: string, contentType: string): Extracted {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() || 'text/html';
+  if (type === 'text/html' || type === 'application/xhtml+xml') return fromHtml(body);
+  if (TEXT_TYPES.test(type)) return { ok: true, text: body.trim() };
+  if (type === 'application/pdf') return { ok: false, reason: 'PDF text is not extracted (no PDF library for Node 20 is bundled)' };
+  return { ok: false, reason: `the content type ${type} is not read as text` };
+}
+
+/** What is read of linkedom's document (its own types need the DOM library, which the Node build leaves out). */
+interface HtmlDocument {
+  querySelector(selector: string): { textContent: string | null } | null;
+  body: { textContent: string | null } | null;
+}
+
+function fromHtml(html: string): Extracted {
+  const { document } = parseHTML(html) as unknown as { document: HtmlDocument };
+  const pageTitle = document.querySelector('title')?.textContent?.trim() ?? '';
+  const fallback = collapse(document.body?.textContent ?? '');
+  let article: { title?: string | null; textContent?: string | null } | null = null;
+  try {
+    article = new Readability(document).parse();
+  } catch {
+    article = null;
+  }
+  const text = collapse(article?.textContent ?? '') || fallback;
+  const title = article?.title?.trim() || pageTitle;
+  return { ok: true, text, ...(title ? { title } : {}) };
+}
+
+/** Spaces collapsed within lines, blank runs collapsed to one empty line. */
+function collapse(text: string): string {
+  return text.split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
