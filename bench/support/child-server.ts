@@ -1,7 +1,7 @@
 /**
- * Starts a bench helper server (a TypeScript script run with `node --import tsx`) as a child
- * process of the scope, so that it has an event loop of its own: the script prints one JSON
- * line `{"baseUrl": …}` once it listens and stops on SIGTERM.
+ * Starts a bench helper (a TypeScript script run with `node --import tsx`) as a child process of
+ * the scope, so that it has an event loop of its own: the script prints one JSON line once it is
+ * ready (a server: `{"baseUrl": …}`) and stops on SIGTERM.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,8 +13,8 @@ export interface ChildServer {
   pid: number;
 }
 
-/** Runs `bench/support/<script>` with `args`; resolves once it printed its base URL. */
-export async function startChildServer(scope: Scope, script: string, args: readonly string[] = []): Promise<ChildServer> {
+/** Runs `bench/support/<script>` with `args`; resolves the first JSON line it printed, and its pid. */
+export async function startChildProcess<T>(scope: Scope, script: string, args: readonly string[] = []): Promise<{ ready: T; pid: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench/support', script), ...args], {
     cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -28,15 +28,21 @@ export async function startChildServer(scope: Scope, script: string, args: reado
       }),
   );
   let output = '';
-  const baseUrl = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<T>((resolve, reject) => {
     child.stdout.on('data', (data: Buffer) => {
       output += data.toString();
       const line = output.split('\n').find((text) => text.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { baseUrl: string }).baseUrl);
+      if (line) resolve(JSON.parse(line) as T);
     });
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it started: ${output}`)));
   });
   if (child.pid === undefined) throw new Error(`${script} has no pid`);
-  return { baseUrl, pid: child.pid };
+  return { ready, pid: child.pid };
+}
+
+/** Runs `bench/support/<script>` with `args`; resolves once it printed its base URL. */
+export async function startChildServer(scope: Scope, script: string, args: readonly string[] = []): Promise<ChildServer> {
+  const { ready, pid } = await startChildProcess<{ baseUrl: string }>(scope, script, args);
+  return { baseUrl: ready.baseUrl, pid };
 }
