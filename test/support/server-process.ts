@@ -16,6 +16,8 @@ export interface ServerProcess {
   output(): string;
   /** Peak resident memory of the server process (VmHWM), in bytes. */
   peakRssBytes(): number;
+  /** Resident memory of the server process now (VmRSS), in bytes. */
+  rssBytes(): number;
   /** Stops the server (SIGTERM) and removes the data directory if this helper made it. */
   stop(): Promise<void>;
 }
@@ -107,11 +109,15 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     dataDir,
     child,
     output: () => output,
-    peakRssBytes: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-      return Number(kib) * 1024;
-    },
+    peakRssBytes: () => statusBytes(child, 'VmHWM'),
+    rssBytes: () => statusBytes(child, 'VmRSS'),
     stop: () => end('SIGTERM'),
   };
+}
+
+/** A `/proc/<pid>/status` memory field of the process, in bytes. */
+function statusBytes(child: ChildProcess, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kib = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+  return Number(kib) * 1024;
 }

@@ -3,17 +3,19 @@
  * Firefox) over linkedom's DOM, falling back to the body's text when Readability finds no
  * article; plain text, JSON, XML and Markdown as they are. PDF is not read: the PDF text
  * libraries that run without a browser need Node 22 (unpdf) or are unmaintained, and batchmode
- * supports Node 20, so a PDF is reported as an error with that reason.
+ * supports Node 20, so a PDF is reported as an error with that reason. The DOM and Readability
+ * (~22 MiB once loaded) are imported on the first HTML page, not when the server starts.
  */
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
+
+import type * as Readability from '@mozilla/readability';
+import type * as LinkedDom from 'linkedom';
 
 export type Extracted = { ok: true; text: string; title?: string } | { ok: false; reason: string };
 
 const TEXT_TYPES = /^(text\/(plain|markdown|csv|xml)|application\/(json|xml|[\w.+-]+\+(json|xml)))$/;
 
 /** The readable text of a body of content type `contentType` (parameters allowed). */
-export function extractText(body: string, contentType: string): Extracted {
+export async function extractText(body: string, contentType: string): Promise<Extracted> {
   const type = contentType.split(';')[0]?.trim().toLowerCase() || 'text/html';
   if (type === 'text/html' || type === 'application/xhtml+xml') return fromHtml(body);
   if (TEXT_TYPES.test(type)) return { ok: true, text: body.trim() };
@@ -27,13 +29,18 @@ interface HtmlDocument {
   body: { textContent: string | null } | null;
 }
 
-function fromHtml(html: string): Extracted {
+type HtmlLibraries = [typeof Readability, typeof LinkedDom];
+let htmlLibraries: Promise<HtmlLibraries> | undefined;
+
+async function fromHtml(html: string): Promise<Extracted> {
+  htmlLibraries ??= Promise.all([import('@mozilla/readability'), import('linkedom')]);
+  const [{ Readability: Reader }, { parseHTML }] = await htmlLibraries;
   const { document } = parseHTML(html) as unknown as { document: HtmlDocument };
   const pageTitle = document.querySelector('title')?.textContent?.trim() ?? '';
   const fallback = collapse(document.body?.textContent ?? '');
   let article: { title?: string | null; textContent?: string | null } | null = null;
   try {
-    article = new Readability(document).parse();
+    article = new Reader(document).parse();
   } catch {
     article = null;
   }

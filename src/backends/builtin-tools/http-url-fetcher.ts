@@ -87,7 +87,7 @@ export function createHttpUrlFetcher(options: HttpUrlFetcherOptions = {}): UrlFe
           read += buffer.length;
         }
         const contentType = String(answer.headers['content-type'] ?? 'text/html');
-        const extracted = extractText(Buffer.concat(chunks).toString('utf8'), contentType);
+        const extracted = await extractText(Buffer.concat(chunks).toString('utf8'), contentType);
         if (!extracted.ok) return error(extracted.reason);
         return {
           url: named, status: 'URL_RETRIEVAL_STATUS_SUCCESS', text: extracted.text,
