@@ -21,7 +21,7 @@ import type { Store } from '../store/store.js';
 import { useTempStorage } from '../store/testing/temp-storage.js';
 import { createCacheCollector } from './batch-caches.js';
 import { createLineCheckPool, spawnLineCheckWorker, type LineCheckPool } from './line-check-pool.js';
-import { InputPlanner, MAX_LINE_ERRORS, planInputFile, wholeLineChunks, type LineCheckOptions } from './plan-input-file.js';
+import { InputPlanner, MAX_LINE_ERRORS, planInputFile, type LineCheckOptions } from './plan-input-file.js';
 
 const storage = useTempStorage('batchmode-plan-');
 const pool = createLineCheckPool({ size: 2 });
@@ -29,9 +29,9 @@ after(() => pool.close());
 
 /** The pool, counting the chunks it is given. */
 function counting(inner: LineCheckPool): LineCheckPool & { chunks: number } {
-  const counted = { size: inner.size, chunks: 0, close: () => inner.close(), check: (kind: BatchKind, chunk: Uint8Array) => {
+  const counted = { size: inner.size, chunks: 0, close: () => inner.close(), check: (kind: BatchKind, chunk: Uint8Array, length?: number) => {
     counted.chunks++;
-    return inner.check(kind, chunk);
+    return inner.check(kind, chunk, length);
   } };
   return counted;
 }
@@ -139,22 +139,6 @@ for (const [name, { kind, text }] of Object.entries(INPUTS)) {
   });
 }
 
-test('the input is cut just after a newline, however it arrives, into buffers of their own', async () => {
-  const text = 'a\nbb\r\n\nccc ccc ccc\ndddd\n\neeeee';
-  for (const pieceBytes of [1, 2, 3, 7, 100]) {
-    for (const target of [1, 3, 5, 16, 100]) {
-      const pieces = Array.from({ length: Math.ceil(text.length / pieceBytes) }, (_, index) => Buffer.from(text.slice(index * pieceBytes, (index + 1) * pieceBytes)));
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of wholeLineChunks(Readable.from(pieces), target)) chunks.push(chunk);
-      const label = `pieces of ${pieceBytes}, target ${target}`;
-      assert.equal(chunks.map((chunk) => Buffer.from(chunk).toString()).join(''), text, label);
-      assert.ok(chunks.slice(0, -1).every((chunk) => chunk.at(-1) === 0x0a && chunk.length > 0), label);
-      assert.ok(chunks.every((chunk) => chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength), label);
-      if (target === 1 && pieceBytes === 1) assert.equal(chunks.length, 7, 'one line a chunk');
-    }
-  }
-});
-
 test('a file below the threshold is checked on this thread, one at it on threads', async () => {
   const text = [wrapped('a', 'x'), wrapped('b', 'y')].join('\n');
   const counted = counting(pool);
@@ -185,7 +169,7 @@ test('a thread that crashes fails that create with INTERNAL, and the pool replac
 test('idle line-check threads do not keep the process alive', { timeout: 60_000 }, () => {
   const script = [
     `import { createLineCheckPool } from ${JSON.stringify(new URL('./line-check-pool.ts', import.meta.url).href)};`,
-    'const facts = await createLineCheckPool({ size: 2 }).check("generate", new TextEncoder().encode(\'{"key":"a","request":{"contents":[{"parts":[{"text":"x"}]}]}}\\n\'));',
+    'const { facts } = await createLineCheckPool({ size: 2 }).check("generate", new TextEncoder().encode(\'{"key":"a","request":{"contents":[{"parts":[{"text":"x"}]}]}}\\n\'));',
     'console.log(facts.count);',
   ].join('\n');
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 50_000 });

@@ -20,9 +20,10 @@ import { readLines } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { CacheCollector } from './batch-caches.js';
 import { KeyHashFinder } from './key-hash-finder.js';
-import { sharedLineCheckPool, type LineCheckPool } from './line-check-pool.js';
+import { sharedLineCheckPool, type CheckedChunk, type LineCheckPool } from './line-check-pool.js';
 import { checkChunk, LINE_ERROR, LINE_KEYED, LINE_PREFIX_FIELDS, type ChunkFacts } from './line-facts.js';
 import { ShardPlanner } from './shard-planner.js';
+import { ChunkBuffers, wholeLineChunks } from './whole-line-chunks.js';
 
 /** At most this many bad lines are listed in one error. */
 export const MAX_LINE_ERRORS = 20;
@@ -44,7 +45,6 @@ export interface LineCheckOptions {
 
 const DEFAULT_THREAD_MIN_BYTES = 1024 * 1024;
 const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
-const NEWLINE = 0x0a;
 
 export interface PlanFileInput {
   blobs: BlobStore;
@@ -107,21 +107,27 @@ export async function planInputFile(input: PlanFileInput): Promise<void> {
     return false;
   };
 
-  const inFlight: { offset: number; facts: Promise<ChunkFacts> }[] = [];
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const buffers = new ChunkBuffers(chunkBytes + Math.ceil(chunkBytes / 4));
+  const inFlight: { offset: number; checked: Promise<CheckedChunk> }[] = [];
   /** Takes the oldest chunk in flight; true once the cut-off is reached. */
   const takeNext = async (): Promise<boolean> => {
     const oldest = inFlight.shift();
-    return oldest !== undefined && take(oldest.offset, await oldest.facts);
+    if (oldest === undefined) return false;
+    const { facts, bytes } = await oldest.checked;
+    buffers.give(bytes);
+    return take(oldest.offset, facts);
   };
   const source = await blobs.read(key);
   try {
     let offset = 0;
     let stopped = false;
-    for await (const chunk of wholeLineChunks(source, options.chunkBytes ?? DEFAULT_CHUNK_BYTES)) {
-      const length = chunk.byteLength;
-      const facts = pool ? pool.check(kind, chunk) : Promise.resolve(checkChunk(kind, chunk));
-      facts.catch(() => undefined); // awaited in order below, or dropped after the cut-off
-      inFlight.push({ offset, facts });
+    for await (const { bytes, length } of wholeLineChunks(source, chunkBytes, buffers)) {
+      const checked = pool
+        ? pool.check(kind, bytes, length)
+        : Promise.resolve({ facts: checkChunk(kind, bytes.subarray(0, length)), bytes });
+      checked.catch(() => undefined); // awaited in order below, or dropped after the cut-off
+      inFlight.push({ offset, checked });
       offset += length;
       while (inFlight.length >= inFlightMax && !stopped) stopped = await takeNext();
       if (stopped) break;
@@ -158,44 +164,4 @@ async function confirmDuplicates(blobs: BlobStore, key: string, kind: BatchKind,
     if (errors.length >= MAX_LINE_ERRORS) break;
   }
   return errors;
-}
-
-/**
- * Cuts a byte stream into chunks of whole lines of about `target` bytes (each chunk ends just
- * after a `\n`; only the last may not), each in a buffer of its own that can be moved to a thread.
- */
-export async function* wholeLineChunks(source: AsyncIterable<Buffer | string>, target: number): AsyncGenerator<Uint8Array> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  /** Parts before this index hold no newline. */
-  let searched = 0;
-  for await (const piece of source) {
-    const data = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    parts.push(data);
-    size += data.length;
-    if (size < target) continue;
-    for (let index = parts.length - 1; index >= searched; index--) {
-      const part = parts[index] ?? Buffer.alloc(0);
-      const at = part.lastIndexOf(NEWLINE);
-      if (at === -1) continue;
-      const head = [...parts.slice(0, index), part.subarray(0, at + 1)];
-      parts = [part.subarray(at + 1), ...parts.slice(index + 1)].filter((rest) => rest.length > 0);
-      size = parts.reduce((sum, rest) => sum + rest.length, 0);
-      yield joined(head);
-      break;
-    }
-    searched = parts.length;
-  }
-  if (size > 0) yield joined(parts);
-}
-
-/** The parts copied into one buffer of their own. */
-function joined(parts: readonly Buffer[]): Uint8Array {
-  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  return whole;
 }
