@@ -39,3 +39,18 @@ test('a failed write rejects its appends and every later one, and throws nothing
     process.off('uncaughtException', onUncaught);
   }
 });
+
+test('a tick of many appends, long ones and multi-byte text among them, is written whole and in order', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'appender-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'log');
+  const appender = openLocalAppender(path);
+  const lines = Array.from({ length: 5000 }, (_, index) => {
+    if (index % 1000 === 7) return `${'€'.repeat(400_000)}${index}\n`; // over the 1 MiB buffer on its own
+    if (index % 3 === 0) return `ünïcødé ✓ 𝄞 ${index}\n`;
+    return `${'x'.repeat(index % 700)} ${index}\n`;
+  });
+  await Promise.all(lines.map((line) => appender.append(line)));
+  await appender.close();
+  assert.equal(readFileSync(path, 'utf8'), lines.join(''));
+});

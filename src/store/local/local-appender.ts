@@ -1,6 +1,9 @@
 /**
  * Appends to a local file with `writeSync`, grouping the appends of one tick into one write
- * (and one promise: every append of a write gets the same one).
+ * (and one promise: every append of a write gets the same one). The tick's strings are encoded
+ * one after another into a buffer kept for the appender's life (1 MiB; a fuller tick is written
+ * in several pieces), rather than joined into one string and encoded again: on the batch run
+ * path, where every result line passes here, the join and its copy were ~8 % of the CPU.
  * The promise of an append resolves only after its bytes were written, so a caller that waits
  * for it knows a SIGKILL can no longer lose them (the page cache survives the process).
  *
@@ -30,6 +33,10 @@ function newBatch(): Batch {
   return { promise, resolve, reject };
 }
 
+/** The encoding buffer's size; a string that may need more (3 bytes a UTF-16 unit) is written on its own. */
+const BUFFER_BYTES = 1024 * 1024;
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+
 export function openLocalAppender(path: string): BlobAppender {
   const fd = openSync(path, 'a');
   let pending: string[] = [];
@@ -37,27 +44,39 @@ export function openLocalAppender(path: string): BlobAppender {
   let scheduled = false;
   let closed = false;
   let failure: Error | undefined;
+  let buffer: Buffer | undefined;
 
-  const write = (data: string): void => {
-    const bytes = Buffer.byteLength(data);
-    // A string write returns the bytes written; a short write (rare, e.g. a full disk) is finished from a buffer.
-    const written = writeSync(fd, data);
-    if (written < bytes) {
-      const rest = Buffer.from(data).subarray(written);
-      for (let offset = 0; offset < rest.length; ) offset += writeSync(fd, rest, offset);
+  /** Writes all of `bytes` (a short write, rare, e.g. on a full disk, is continued). */
+  const writeAll = (bytes: Buffer): void => {
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+  };
+
+  /** Encodes `strings` in order into the buffer, writing it out whenever the next might not fit. */
+  const write = (strings: readonly string[]): void => {
+    buffer ??= Buffer.allocUnsafeSlow(BUFFER_BYTES);
+    let used = 0;
+    for (const text of strings) {
+      const most = text.length * MAX_UTF8_BYTES_PER_UNIT;
+      if (used + most > BUFFER_BYTES && used > 0) {
+        writeAll(buffer.subarray(0, used));
+        used = 0;
+      }
+      if (most > BUFFER_BYTES) writeAll(Buffer.from(text));
+      else used += buffer.write(text, used);
     }
+    if (used > 0) writeAll(buffer.subarray(0, used));
   };
 
   const flush = (): void => {
     scheduled = false;
     if (pending.length === 0) return;
-    const data = pending.length === 1 ? pending[0] ?? '' : pending.join('');
+    const strings = pending;
     const done = batch;
     pending = [];
     batch = undefined;
     if (failure === undefined) {
       try {
-        write(data);
+        write(strings);
       } catch (error) {
         const converted = asDiskError(error);
         failure = converted instanceof Error ? converted : new Error(String(converted));
