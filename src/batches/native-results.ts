@@ -63,14 +63,22 @@ export async function writeNativeResults(
       addUsage(tally.usage, output.usage);
       const identities = output.succeeded + output.failed < shard.requestCount ? await readIdentities(batch, shard, blobs) : [];
       let position = 0;
-      for await (const logged of resultsInOrder(blobs, shard, output)) {
-        let line = logged;
-        if (!line) {
-          tally.failed++;
-          line = Buffer.from(errorLine(identities[position] ?? {}, unrun, batch.inputKind));
+      const lineOf = (logged: Buffer | undefined): Buffer => {
+        const at = position++;
+        if (logged) return logged;
+        tally.failed++;
+        return Buffer.from(errorLine(identities[at] ?? {}, unrun, batch.inputKind));
+      };
+      if (output.lines) {
+        // A kept log (the common case): its lines handed out without an await per line.
+        for (let index = 0; index < shard.requestCount; index++) {
+          const piece = add(lineOf(output.lines[index]));
+          if (piece) yield piece;
         }
-        position++;
-        const piece = add(line);
+        continue;
+      }
+      for await (const logged of resultsInOrder(blobs, shard, output)) {
+        const piece = add(lineOf(logged));
         if (piece) yield piece;
       }
     }

@@ -9,7 +9,7 @@
 import type { ShardRecord } from '../core/batch.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import { addEncodedUsage, addUsage, decodeUsage, emptyUsage, encodeUsage, type TokenUsage } from '../core/usage.js';
-import { readLines, type Line } from '../lib/line-reader.js';
+import { eachLine, readLines, type Line } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 
 /** Separates the fields of a log line. */
@@ -116,13 +116,13 @@ export async function readShardOutput(blobs: BlobStore, shard: ShardRecord, opti
   };
   if (storedBytes === undefined) return output;
   // Once per request, so no entry object and no strings: the fields are read from the bytes.
-  for await (const line of readLines(await blobs.read(key))) {
+  const take = (line: Line): boolean => {
     const { bytes } = line;
     const fields = isWholeLine(line) ? fieldsOf(bytes) : undefined;
-    if (!fields) break;
+    if (!fields) return false;
     const { first, third } = fields;
     const position = fields.requestIndex - shard.firstRequest;
-    if (!(position >= 0 && position < shard.requestCount)) break;
+    if (!(position >= 0 && position < shard.requestCount)) return false;
     if (starts[position] === -1) {
       if (bytes[first + 1] === SUCCEEDED) output.succeeded++;
       else output.failed++;
@@ -132,8 +132,22 @@ export async function readShardOutput(blobs: BlobStore, shard: ShardRecord, opti
     ends[position] = line.start + bytes.length;
     if (output.lines) output.lines[position] = bytes.subarray(third + 1);
     output.validBytes = line.end;
+    return true;
+  };
+  if (keep) {
+    // Kept whole anyway: read it in one piece and split it without an await per line.
+    eachLine(await readWhole(await blobs.read(key)), take);
+    return output;
   }
+  for await (const line of readLines(await blobs.read(key))) if (!take(line)) break;
   return output;
+}
+
+/** A stream's bytes in one buffer. */
+async function readWhole(source: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of source) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks);
 }
 
 /** Adds a line's usage field to `total`: read from the bytes, or (an unusual value) decoded as text. */

@@ -44,6 +44,25 @@ export async function* readLines(source: AsyncIterable<Buffer | string>, baseOff
   }
 }
 
+/**
+ * The lines of `data`, a whole stream already in memory, split exactly as `readLines` splits
+ * them but without an await per line; `visit` returns false to stop.
+ */
+export function eachLine(data: Buffer, visit: (line: Line) => boolean, baseOffset = 0): void {
+  let from = 0;
+  let number = 0;
+  for (let at = data.indexOf(NEWLINE, from); at !== -1; at = data.indexOf(NEWLINE, from)) {
+    const lineEnd = at > from && data[at - 1] === CARRIAGE_RETURN ? at - 1 : at;
+    number++;
+    if (!visit({ bytes: data.subarray(from, lineEnd), number, start: baseOffset + from, end: baseOffset + at + 1 })) return;
+    from = at + 1;
+  }
+  if (from < data.length) {
+    const lineEnd = data[data.length - 1] === CARRIAGE_RETURN ? data.length - 1 : data.length;
+    visit({ bytes: data.subarray(from, lineEnd), number: number + 1, start: baseOffset + from, end: baseOffset + data.length });
+  }
+}
+
 /** Whether a line holds only whitespace (blank lines in JSONL input are skipped). */
 export function isBlank(bytes: Buffer): boolean {
   for (const byte of bytes) {
