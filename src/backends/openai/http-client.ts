@@ -9,14 +9,15 @@
  * whole answer is ready, so that is the call's time limit without a timer per call.
  *
  * JSON calls go through `dispatch` with a handler of our own (json-call.ts: no response stream);
- * streaming calls through `pool.request`. Every response body is consumed or destroyed, so
- * sockets go back to the pool.
+ * streaming calls and multipart uploads (an image route's `/images/edits`) through
+ * `pool.request`. Every response body is consumed or destroyed, so sockets go back to the pool.
  */
 import { Pool } from 'undici';
 import type { BackendError } from '../backend.js';
 import { cancelledError } from '../cancelled-error.js';
 import { errorFromFailure, errorFromStatus } from './classify-error.js';
 import { postJsonText } from './json-call.js';
+import { encodeMultipart, type FormBody } from './multipart-form.js';
 import { createSignalMirror } from './signal-mirror.js';
 import { unexpectedBody } from './unexpected-body.js';
 
@@ -42,6 +43,8 @@ export interface HttpClient {
   postJson(path: string, body: unknown, signal: AbortSignal): Promise<unknown>;
   /** POSTs `body` as JSON to `path` and returns the answer's body stream (2xx only; throws BackendError otherwise). */
   postStream(path: string, body: unknown, signal: AbortSignal): Promise<AsyncIterable<Buffer>>;
+  /** POSTs `form` as multipart/form-data to `path` and returns the parsed JSON answer; throws BackendError otherwise. */
+  postForm(path: string, form: FormBody, signal: AbortSignal): Promise<unknown>;
   /** Waits for calls in flight, then closes every connection. */
   close(): Promise<void>;
 }
@@ -64,6 +67,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
   };
   const jsonHeaders = { ...baseHeaders, accept: 'application/json', ...options.headers };
+  const formHeaders = (contentType: string): Record<string, string> => ({ ...jsonHeaders, 'content-type': contentType });
   const streamHeaders = { ...baseHeaders, accept: 'text/event-stream', ...options.headers };
   const jsonHeaderList = Object.entries(jsonHeaders).flat();
   const paths = new Map<string, string>();
@@ -79,9 +83,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return fullPath;
   }
 
-  /** Sends a streaming request (the caller maps its failures). */
-  function dispatch(path: string, body: unknown, signal: AbortSignal, headers: Record<string, string>): Promise<ResponseData> {
-    return pool.request({ path: fullPathOf(path), method: 'POST', headers, body: JSON.stringify(body), signal: mirror(signal) });
+  /** Sends a request whose answer is read as a stream (the caller maps its failures). */
+  function dispatch(path: string, body: string | Buffer, signal: AbortSignal, headers: Record<string, string>): Promise<ResponseData> {
+    return pool.request({ path: fullPathOf(path), method: 'POST', headers, body, signal: mirror(signal) });
+  }
+
+  /** The parsed JSON of a 2xx answer's text, or the backend error for one that is not JSON. */
+  function parsed(text: string): unknown {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return unexpectedBody(serverLabel, `not JSON: ${text.slice(0, 200)}`);
+    }
   }
 
   /** The error for a non-2xx response, after reading its body. */
@@ -106,21 +119,30 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch (error) {
         throw errorFromFailure(error, signal, serverLabel);
       }
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        return unexpectedBody(serverLabel, `not JSON: ${text.slice(0, 200)}`);
-      }
+      return parsed(text);
     },
     async postStream(path, body, signal) {
       if (signal.aborted) throw cancelledError(signal);
       try {
-        const response = await dispatch(path, body, signal, streamHeaders);
+        const response = await dispatch(path, JSON.stringify(body), signal, streamHeaders);
         if (response.statusCode < 200 || response.statusCode >= 300) throw await errorOfResponse(response, signal);
         return response.body;
       } catch (error) {
         throw errorFromFailure(error, signal, serverLabel);
       }
+    },
+    async postForm(path, form, signal) {
+      if (signal.aborted) throw cancelledError(signal);
+      const { body, contentType } = encodeMultipart(form);
+      let text: string;
+      try {
+        const response = await dispatch(path, body, signal, formHeaders(contentType));
+        if (response.statusCode < 200 || response.statusCode >= 300) throw await errorOfResponse(response, signal);
+        text = await response.body.text();
+      } catch (error) {
+        throw errorFromFailure(error, signal, serverLabel);
+      }
+      return parsed(text);
     },
     async close() {
       await pool.close();

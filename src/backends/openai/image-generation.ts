@@ -2,14 +2,14 @@
  * Image requests on an OpenAI-compatible route. A request is an image request when its
  * `generationConfig.responseModalities` include IMAGE, or name none on a route whose model is
  * marked as an image model (Gemini's image models draw by default). A route with images enabled
- * sends them to the images API (to-image-request.ts → image-http.ts → from-image-response.ts);
+ * sends them to the images API (to-image-request.ts → the route's HttpClient → from-image-response.ts);
  * a chat-only route refuses each with INVALID_ARGUMENT, saying how to enable images.
  */
 import type { GenerateContentRequest, GenerateContentResponse } from '../../core/gemini-types.js';
 import type { BackendError, CallOptions } from '../backend.js';
 import { throwIfCancelled } from '../cancelled-error.js';
 import { fromImageResponse } from './from-image-response.js';
-import { createImageHttp, type ImageHttpOptions } from './image-http.js';
+import type { HttpClient } from './http-client.js';
 import { imageRouteOf, type OpenAIImageOptions } from './image-options.js';
 import { invalidRequest } from './invalid-request.js';
 import { hasFileParts, NO_FILES, resolveFileParts, type ResolveFile } from './resolve-file-parts.js';
@@ -42,12 +42,14 @@ export interface ImageRequests {
   matches(request: GenerateContentRequest): boolean;
   /** Answers an image request through the images API, or refuses it on a chat-only route. */
   generate(request: GenerateContentRequest, callOptions: CallOptions): Promise<GenerateContentResponse>;
-  /** Releases the images API's connections (none on a chat-only route). */
-  close(): Promise<void>;
 }
 
-/** What the backend's options say about images, with its resolved transport settings. */
-export interface ImageRequestsOptions extends ImageHttpOptions {
+/** What the backend's options say about images, and the route's HTTP client. */
+export interface ImageRequestsOptions {
+  /** The route's client: image calls share its connections, headers, timeouts and error mapping. */
+  http: HttpClient;
+  /** Names the server in error messages. */
+  serverLabel: string;
   /** The route's image settings; undefined: a chat-only route. */
   images?: OpenAIImageOptions | undefined;
   /** The route's model draws by default. */
@@ -64,10 +66,10 @@ export function createImageRequests(options: ImageRequestsOptions): ImageRequest
   const imageModel = options.imageModel === true;
   const matches = (request: GenerateContentRequest): boolean => isImageRequest(request, imageModel);
   if (options.images === undefined) {
-    return { matches, generate: () => Promise.reject(chatRouteRefusal(serverLabel)), close: async () => {} };
+    return { matches, generate: () => Promise.reject(chatRouteRefusal(serverLabel)) };
   }
   const route = imageRouteOf(options.images, options.model);
-  const http = createImageHttp(options);
+  const { http } = options;
   return {
     matches,
     async generate(request, callOptions) {
@@ -82,6 +84,5 @@ export function createImageRequests(options: ImageRequestsOptions): ImageRequest
       const modalities = modalitiesOf(request);
       return fromImageResponse(answer, call.model, modalities === undefined || modalities.includes('TEXT'), serverLabel);
     },
-    close: () => http.close(),
   };
 }

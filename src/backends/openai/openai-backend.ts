@@ -79,7 +79,9 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): OpenAIBacken
   if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new RangeError(`maxConnections must be a positive integer, got ${maxConnections}`);
   const serverLabel = options.baseUrl.replace(/\/+$/, '');
   const http = createHttpClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, headers: options.headers, maxConnections, timeoutMs, serverLabel });
-  const images = createImageRequests({ ...options, maxConnections, timeoutMs, serverLabel });
+  const images = createImageRequests({
+    http, serverLabel, images: options.images, imageModel: options.imageModel, model: options.model, resolveFile: options.resolveFile,
+  });
 
   /** Refuses, resolves files and translates; synchronous for the usual request without fileData. */
   function prepareChat(request: GenerateContentRequest, callOptions: CallOptions): ChatRequest | Promise<ChatRequest> {
@@ -123,8 +125,6 @@ export function createOpenAIBackend(options: OpenAIBackendOptions): OpenAIBacken
       return fromEmbeddingResponse(answer, request.outputDimensionality, serverLabel);
     },
 
-    close: async () => {
-      await Promise.all([http.close(), images.close()]);
-    },
+    close: () => http.close(),
   };
 }

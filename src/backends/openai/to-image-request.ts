@@ -19,7 +19,7 @@
  * (INVALID_ARGUMENT): cachedContent, tools, a prompt without text.
  */
 import type { Content, GenerateContentRequest, GenerationConfig, Part } from '../../core/gemini-types.js';
-import type { FormBody, FormFile } from './image-http.js';
+import type { FormBody, FormFile } from './multipart-form.js';
 import { nearestSize, type ImageRoute } from './image-options.js';
 import { invalidRequest, unsupportedFeature } from './invalid-request.js';
 import type { ResolvedFiles } from './resolve-file-parts.js';
