@@ -13,7 +13,7 @@ import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
 import { DEFAULT_QUOTAS, type QuotaConfig, type TenantLimits } from '../core/quota.js';
 import type { Pricing } from '../core/usage.js';
 import { ConfigError } from './config-error.js';
-import { toolsSchema } from './tools-config.js';
+import { toolsSchema, type ToolsConfig } from './tools-config.js';
 
 /** Node's timers wait at most 2^31 - 1 ms; leave a second for the deadline's slot. */
 export const MAX_TIMEOUT_SECONDS = 2_147_482;
@@ -121,7 +121,7 @@ const quotasSchema = z.strictObject({
   }).optional(),
 });
 
-/** `tools`: the built-in tools batchmode runs itself (tools-config.ts; read for the composition root by readToolsConfig). */
+/** `tools`: the built-in tools batchmode runs itself (tools-config.ts). */
 const fileSchema = z.strictObject({ models: z.array(modelSchema).min(1), quotas: quotasSchema.optional(), tools: toolsSchema.optional() });
 
 export type BackendConfig = z.output<typeof backendSchema>;
@@ -132,8 +132,8 @@ export function loadModelConfig(path: string, env: Readonly<Record<string, strin
   return loadConfigFile(path, env).models;
 }
 
-/** The whole file: the models, and the quotas (DEFAULT_QUOTAS below what the file sets). */
-export function loadConfigFile(path: string, env: Readonly<Record<string, string | undefined>>): { models: ModelConfig[]; quotas: QuotaConfig } {
+/** The whole file: the models, the quotas (DEFAULT_QUOTAS below what the file sets) and the built-in tools' settings. */
+export function loadConfigFile(path: string, env: Readonly<Record<string, string | undefined>>): { models: ModelConfig[]; quotas: QuotaConfig; tools: ToolsConfig } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -162,5 +162,5 @@ export function loadConfigFile(path: string, env: Readonly<Record<string, string
     if (!key) throw new ConfigError(`Invalid config file ${path}:\n  models[${index}].backend.apiKeyEnv: the environment variable ${backend.apiKeyEnv} is not set`);
     return { ...model, backend: { ...backend, apiKey: key } };
   });
-  return { models, quotas };
+  return { models, quotas, tools: parsed.data.tools ?? {} };
 }

@@ -12,6 +12,7 @@ import { simulatedFaultSchema } from '../backends/simulated/simulated-fault.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, splitApiKeys } from './defaults.js';
 import { loadConfigFile, MAX_TIMEOUT_SECONDS, type ModelConfig } from './model-config-file.js';
+import type { ToolsConfig } from './tools-config.js';
 import { DEFAULT_QUOTAS, withLargestFileDefault, type QuotaConfig } from '../core/quota.js';
 import { LOG_LEVELS } from '../lib/logger.js';
 
@@ -179,6 +180,8 @@ export type Config = Readonly<{ [K in SettingName]: z.output<Settings[K]['schema
   readonly models: readonly ModelConfig[] | undefined;
   /** Per-tenant quotas: the config file's `quotas` section over the defaults (DEFAULT_QUOTAS without a file). */
   readonly quotas: QuotaConfig;
+  /** The config file's `tools` section (empty without one): how the built-in tools run. */
+  readonly tools: ToolsConfig;
   /** The AWS_* variables (endpoint, region, credentials) for an s3:// blob URL. */
   readonly awsEnv: Readonly<Record<string, string>>;
 };
@@ -215,6 +218,7 @@ export function loadConfig(
   const configFile = file === undefined ? undefined : loadConfigFile(resolve(file), env);
   values.models = configFile?.models;
   values.quotas = withLargestFileDefault(configFile?.quotas ?? DEFAULT_QUOTAS, values.maxUploadBytes as number);
+  values.tools = configFile?.tools ?? {};
   values.awsEnv = Object.freeze(Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('AWS_') && entry[1] !== undefined),
   ));

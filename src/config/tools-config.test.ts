@@ -1,11 +1,14 @@
-// The config file's `tools` section: defaults, validation messages with paths, YAML, files without it.
+// The config file's `tools` section, read with the rest of the file: defaults, validation
+// messages with paths, YAML, files without it.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ConfigError } from './config-error.js';
-import { readToolsConfig } from './tools-config.js';
+import { loadConfigFile } from './model-config-file.js';
+
+const readToolsConfig = (path: string): unknown => loadConfigFile(path, {}).tools;
 
 const dir = mkdtempSync(join(tmpdir(), 'batchmode-tools-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,6 @@
 /**
- * The config file's `tools:` section: how batchmode runs Gemini's built-in tools itself on
+ * The config file's `tools:` section (validated and read with the rest of the file by
+ * model-config-file.ts, carried in `Config.tools`): how batchmode runs Gemini's built-in tools itself on
  * backends that have none (OpenAI-compatible, simulated). `googleSearch` names the search
  * provider (SearXNG's JSON API) and how many results a request gets; `urlContext` the hosts
  * fetched even on private addresses, and the size and time limits of one fetch.
@@ -8,10 +9,7 @@
  *     googleSearch: { searxngUrl: "http://127.0.0.1:8888", results: 5 }
  *     urlContext: { allowHosts: ["docs.internal:8080"], maxBytes: 2000000, timeoutSeconds: 10 }
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from './config-error.js';
 
 const hostEntry = z.string().trim().min(1).regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/, 'a host or host:port, e.g. docs.internal:8080 or [::1]:8080');
 
@@ -33,25 +31,3 @@ export const toolsSchema = z.strictObject({
 });
 
 export type ToolsConfig = z.output<typeof toolsSchema>;
-
-/**
- * The `tools` section of the config file at `path` (empty when it has none). The whole file is
- * validated by loadConfigFile (model-config-file.ts); this reads the one section again for the
- * composition root, whose settings do not carry it.
- */
-export function readToolsConfig(path: string): ToolsConfig {
-  let raw: unknown;
-  try {
-    const text = readFileSync(path, 'utf8');
-    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`Cannot read the config file ${path}: ${(error as Error).message}`);
-  }
-  const section = typeof raw === 'object' && raw !== null ? (raw as { tools?: unknown }).tools : undefined;
-  const parsed = toolsSchema.safeParse(section ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  tools${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('')}: ${issue.message}`);
-    throw new ConfigError(`Invalid config file ${path}:\n${problems.join('\n')}`);
-  }
-  return parsed.data;
-}

@@ -19,7 +19,6 @@ import { createSimulatedBackend } from '../backends/simulated/simulated-backend.
 import { SIMULATED_MODELS } from '../backends/simulated/simulated-models.js';
 import { withCallTimeout } from '../backends/with-call-timeout.js';
 import type { Config } from '../config/settings.js';
-import { readToolsConfig } from '../config/tools-config.js';
 import type { BackendConfig, ModelConfig } from '../config/model-config-file.js';
 
 export interface ComposedRegistry {
@@ -112,7 +111,7 @@ export function composeRegistry(config: Config): ComposedRegistry {
 
   // Built-in tools (googleSearch, urlContext): run by batchmode for the openai and simulated
   // backends, with one set of runners (one URL cache) for all routes; passed through by gemini.
-  const toolSettings = config.configFile ? readToolsConfig(config.configFile) : {};
+  const toolSettings = config.tools;
   let runners: BuiltInToolsOptions | undefined;
   const withTools = (type: BackendConfig['type'], backend: ModelBackend): ModelBackend =>
     type === 'gemini' ? backend : withBuiltInTools(backend, type === 'simulated' ? simulatedToolRunners(toolSettings) : (runners ??= createToolRunners(toolSettings)));
