@@ -18,6 +18,7 @@ import { finished } from 'node:stream/promises';
 import { pngSize } from '../src/backends/simulated/png.js';
 import { createApiClient, type BatchOperation } from './support/api-client.js';
 import type { Figure, FigureContext, FigureId, FigureResult } from './support/figure.js';
+import { trackPhaseMemory } from './support/phase-memory.js';
 import { startBenchServer } from './support/server-process.js';
 import { formatCount, formatMib, formatSeconds } from './support/stats.js';
 
@@ -46,6 +47,8 @@ interface ImageRun {
   peakRssBytes: number;
   phasePeakBytes: Record<Phase, number>;
   phaseMs: Record<Phase, number>;
+  /** Each phase's time and sampled peak. */
+  phasesText: string;
   resultsBytes: number;
   /** Width x height of the first and last image read back. */
   checked: string;
@@ -119,28 +122,10 @@ async function runOne(context: FigureContext, images: number, settings: RunSetti
       cpuProfileDir: context.cpuProfileDir(`image-memory-${label}`),
     });
     const api = createApiClient(server.url, server.apiKey);
-    const phasePeakBytes: Record<Phase, number> = { upload: 0, create: 0, run: 0, download: 0 };
-    const phaseMs: Record<Phase, number> = { upload: 0, create: 0, run: 0, download: 0 };
-    let phase: Phase = 'upload';
-    let phaseStarted = performance.now();
-    const enter = (next: Phase): void => {
-      const now = performance.now();
-      phaseMs[phase] += now - phaseStarted;
-      phase = next;
-      phaseStarted = now;
-    };
-    const sample = (): void => {
-      try {
-        phasePeakBytes[phase] = Math.max(phasePeakBytes[phase], server.memory().rssBytes);
-      } catch {
-        // the process is gone; its peak was read before
-      }
-    };
-    const sampler = setInterval(sample, SAMPLE_MS);
-    scope.defer(() => clearInterval(sampler));
+    const phases = trackPhaseMemory(server, scope, PHASES, SAMPLE_MS);
 
     const file = await api.uploadResumable(input, { displayName: `image-memory-${label}` });
-    enter('create');
+    phases.enter('create');
     const response = await fetch(`${server.url}/v1beta/models/${MODEL}:batchGenerateContent`, {
       method: 'POST',
       headers: { 'x-goog-api-key': server.apiKey, 'content-type': 'application/json' },
@@ -148,7 +133,7 @@ async function runOne(context: FigureContext, images: number, settings: RunSetti
     });
     if (!response.ok) throw new Error(`create: HTTP ${response.status}: ${(await response.text()).slice(0, 2000)}`);
     const created = (await response.json()) as BatchOperation;
-    enter('run');
+    phases.enter('run');
     let lastReport = 0;
     const waited = await api.waitForBatch(created.name, {
       intervalMs: 250,
@@ -163,26 +148,26 @@ async function runOne(context: FigureContext, images: number, settings: RunSetti
     if (waited.operation.metadata.state !== 'BATCH_STATE_SUCCEEDED' || Number(stats.successfulRequestCount) !== images) {
       throw new Error(`${created.name} ended ${waited.operation.metadata.state} with ${JSON.stringify(stats)}; expected ${images} successful`);
     }
-    enter('download');
+    phases.enter('download');
     const results = await readResults(server.url, server.apiKey, waited.operation.metadata.output?.responsesFile ?? '');
-    sample();
-    enter('download'); // closes the download phase's time
-    clearInterval(sampler);
+    phases.enter('download'); // closes the download phase's time
+    phases.stop();
     const expected = `${imageSize}x${imageSize}`;
     if (results.lines !== images || results.first !== expected || results.last !== expected) {
       throw new Error(`results: ${results.lines} lines, first image ${results.first}, last ${results.last}; expected ${images} of ${expected}`);
     }
     const peakRssBytes = server.memory().peakRssBytes;
     await server.stop();
+    const { ms: phaseMs, peakBytes: phasePeakBytes } = phases;
     log(`${label}: ${formatCount(images)} images, results ${formatMib(results.bytes)}, peak RSS ${formatMib(peakRssBytes)}; run+finalize ${formatSeconds(phaseMs.run)}`);
-    return { images, peakRssBytes, phasePeakBytes, phaseMs, resultsBytes: results.bytes, checked: `${results.first} … ${results.last}` };
+    return { images, peakRssBytes, phasePeakBytes, phaseMs, phasesText: phases.describe(), resultsBytes: results.bytes, checked: `${results.first} … ${results.last}` };
   } finally {
     await scope.close();
   }
 }
 
 function describeRun(run: ImageRun, label: string): string {
-  const phases = PHASES.map((phase) => `${phase} ${formatSeconds(run.phaseMs[phase])} / ${formatMib(run.phasePeakBytes[phase])}`).join(', ');
+  const phases = run.phasesText;
   return `${label} (${formatCount(run.images)} images, results file ${formatMib(run.resultsBytes)}): peak ${formatMib(run.peakRssBytes)}; per phase (time / highest sampled RSS): ${phases}.`;
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createApiClient, expectAllSucceeded, type BatchOperation } from './support/api-client.js';
 import type { Figure, FigureContext, FigureResult } from './support/figure.js';
 import { writePaddedRequestFile } from './support/request-file.js';
+import { trackPhaseMemory } from './support/phase-memory.js';
 import { startBenchServer } from './support/server-process.js';
 import { formatCount, formatMib, formatSeconds, MIB } from './support/stats.js';
 
@@ -28,6 +29,8 @@ interface MemoryRun {
   /** Highest VmRSS sampled in each phase (sampled every SAMPLE_MS, so a lower bound). */
   phasePeakBytes: Record<Phase, number>;
   phaseMs: Record<Phase, number>;
+  /** Each phase's time and sampled peak. */
+  phasesText: string;
 }
 
 async function runOne(context: FigureContext, mib: number, label: string): Promise<MemoryRun> {
@@ -45,57 +48,37 @@ async function runOne(context: FigureContext, mib: number, label: string): Promi
     });
     const api = createApiClient(server.url, server.apiKey);
 
-    const phasePeakBytes: Record<Phase, number> = { upload: 0, create: 0, run: 0, finalize: 0 };
-    const phaseMs: Record<Phase, number> = { upload: 0, create: 0, run: 0, finalize: 0 };
-    let phase: Phase = 'upload';
-    let phaseStarted = performance.now();
-    const enter = (next: Phase): void => {
-      const now = performance.now();
-      phaseMs[phase] += now - phaseStarted;
-      phase = next;
-      phaseStarted = now;
-    };
-    const sample = (): void => {
-      try {
-        phasePeakBytes[phase] = Math.max(phasePeakBytes[phase], server.memory().rssBytes);
-      } catch {
-        // the process is gone; its peak was read before
-      }
-    };
-    const sampler = setInterval(sample, SAMPLE_MS);
-    scope.defer(() => clearInterval(sampler));
+    const phases = trackPhaseMemory(server, scope, PHASES, SAMPLE_MS);
 
     const file = await api.uploadResumable(input.path, { displayName: `memory-${label}` });
-    sample();
-    enter('create');
+    phases.enter('create');
     const created = await api.createFileBatch(file.name, `memory-${label}`);
-    sample();
-    enter('run');
+    phases.enter('run');
     let lastReport = 0;
     const onPoll = (operation: BatchOperation): void => {
       const stats = operation.metadata.batchStats;
-      if (phase === 'run' && stats?.pendingRequestCount === undefined && operation.done !== true) enter('finalize');
+      if (phases.phase === 'run' && stats?.pendingRequestCount === undefined && operation.done !== true) phases.enter('finalize');
       if (performance.now() - lastReport >= 10_000) {
         lastReport = performance.now();
         log(`${label}: ${operation.metadata.state}, ${stats?.successfulRequestCount ?? 0} done, RSS ${formatMib(server.memory().rssBytes)}`);
       }
     };
     const waited = await api.waitForBatch(created.name, { intervalMs: POLL_MS, timeoutMs: 30 * 60_000, onPoll });
-    sample();
-    enter('finalize');
-    clearInterval(sampler);
+    phases.enter('finalize');
+    phases.stop();
     expectAllSucceeded(waited.operation, input.requests);
     const peakRssBytes = server.memory().peakRssBytes;
     await server.stop();
+    const { ms: phaseMs, peakBytes: phasePeakBytes } = phases;
     log(`${label}: peak RSS ${formatMib(peakRssBytes)}; upload ${formatSeconds(phaseMs.upload)}, create ${formatSeconds(phaseMs.create)}, run+finalize ${formatSeconds(phaseMs.run + phaseMs.finalize)}`);
-    return { mib, requests: input.requests, bytes: input.bytes, peakRssBytes, phasePeakBytes, phaseMs };
+    return { mib, requests: input.requests, bytes: input.bytes, peakRssBytes, phasePeakBytes, phaseMs, phasesText: phases.describe() };
   } finally {
     await scope.close();
   }
 }
 
 function describe(run: MemoryRun, label: string): string {
-  const phases = PHASES.map((phase) => `${phase} ${formatSeconds(run.phaseMs[phase])} / ${formatMib(run.phasePeakBytes[phase])}`).join(', ');
+  const phases = run.phasesText;
   return `${label} (${formatMib(run.bytes)}, ${formatCount(run.requests)} requests): peak ${formatMib(run.peakRssBytes)}; per phase (time / highest sampled RSS): ${phases}.`;
 }
 

@@ -4,8 +4,8 @@
  * delivery open while the sender is killed). `waitFor` awaits a delivery matching a predicate.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pollUntil } from './poll.js';
+import { closeNow, listenLocal } from '../../src/lib/testing/local-http-server.js';
 
 export interface ReceivedDelivery {
   path: string;
@@ -39,8 +39,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       pollUntil(async () => receiver.received.find(predicate), (found) => found !== undefined, timeoutMs, 20, what) as Promise<ReceivedDelivery>,
     close: async () => {
       for (const response of hanging) response.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeNow(server);
     },
   };
   const server = createServer((request, response) => {
@@ -67,7 +66,6 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       response.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver.url = `http://127.0.0.1:${await listenLocal(server)}`;
   return receiver;
 }

@@ -4,7 +4,7 @@
  * not on time.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenLocal } from '../../lib/testing/local-http-server.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -45,8 +45,7 @@ export async function startReceiver(answer: Answer = (_request, response) => res
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
@@ -60,8 +59,7 @@ export async function startReceiver(answer: Answer = (_request, response) => res
       return new Promise((resolve) => waiters.push(resolve));
     },
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeNow(server);
     },
   };
 }

@@ -5,7 +5,7 @@
  * search API (`/search?q=…&format=json`) from a handler.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenLocal } from '../../../lib/testing/local-http-server.js';
 
 export interface Page {
   status?: number;
@@ -39,15 +39,13 @@ export async function startLocalSite(pages: Record<string, Page | ((request: Inc
     if (page.delayMs) setTimeout(send, page.delayMs).unref();
     else send();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     origin: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeNow(server);
     },
   };
 }

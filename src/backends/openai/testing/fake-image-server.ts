@@ -11,10 +11,10 @@
  */
 import { Busboy } from '@fastify/busboy';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { hashString } from '../../simulated/hash.js';
 import { renderImage } from '../../simulated/simulated-image.js';
 import { defaultReply } from './fake-openai-server.js';
+import { closeNow, listenLocal } from '../../../lib/testing/local-http-server.js';
 
 /** One uploaded file of an edits request. */
 export interface ReceivedFile {
@@ -115,8 +115,7 @@ export async function startFakeImageServer(options: { sizes?: readonly string[] 
     return { json: { created: 1_765_000_000, data, usage: { input_tokens: 40, output_tokens: 1056 * count, total_tokens: 40 + 1056 * count } } };
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
@@ -124,8 +123,7 @@ export async function startFakeImageServer(options: { sizes?: readonly string[] 
       handler = next;
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await closeNow(server);
     },
   };
 }

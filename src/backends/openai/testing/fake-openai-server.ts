@@ -7,9 +7,9 @@
  * dropped connections.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadFixture } from './load-fixture.js';
 import { validateChatRequest, validateEmbeddingRequest } from './validate-openai-request.js';
+import { closeNow, listenLocal } from '../../../lib/testing/local-http-server.js';
 
 /** One request as the server saw it. */
 export interface RecordedRequest {
@@ -130,8 +130,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     response.end(payload);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
@@ -141,8 +140,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await closeNow(server);
     },
   };
 }
