@@ -39,6 +39,9 @@ interface Prepared {
 
 const invalid = (message: string): BackendError => new BackendError(message, { status: 'INVALID_ARGUMENT', retryable: false });
 
+/** Whether the request names any tool at all (most do not: they go straight to the inner backend). */
+const hasTools = (request: GenerateContentRequest): boolean => request.tools !== undefined && request.tools.length > 0;
+
 export function withBuiltInTools(backend: ModelBackend, options: BuiltInToolsOptions): ModelBackend {
   const searchResults = options.searchResults ?? 5;
   const cite = options.citeSources === true;
@@ -85,11 +88,15 @@ export function withBuiltInTools(backend: ModelBackend, options: BuiltInToolsOpt
     id: backend.id,
     ...(backend.callTimeoutMs === undefined ? {} : { callTimeoutMs: backend.callTimeoutMs }),
 
-    async generateContent(request, callOptions) {
-      const prepared = await prepare(request, callOptions.signal);
-      if (prepared === undefined) return backend.generateContent(request, callOptions);
-      const response = await backend.generateContent(prepared.request, callOptions);
-      return decorateResponse(response, prepared.findings, prepared.contextTokens, cite);
+    generateContent(request, callOptions) {
+      // No await (and no promise of its own) for a request without tools: the batch run's common case.
+      if (!hasTools(request)) return backend.generateContent(request, callOptions);
+      return (async () => {
+        const prepared = await prepare(request, callOptions.signal);
+        if (prepared === undefined) return backend.generateContent(request, callOptions);
+        const response = await backend.generateContent(prepared.request, callOptions);
+        return decorateResponse(response, prepared.findings, prepared.contextTokens, cite);
+      })();
     },
 
     ...(backend.embedContent ? { embedContent: backend.embedContent.bind(backend) } : {}),
