@@ -51,6 +51,16 @@ export function openLocalAppender(path: string): BlobAppender {
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
   };
 
+  /**
+   * Writes a long string (an image result: half a megabyte of base64) straight from the string,
+   * as fs encodes it into memory of its own that is freed at once: a Buffer made for it would
+   * live until the next garbage collection, and with many in flight that is hundreds of MiB.
+   */
+  const writeString = (text: string): void => {
+    const written = writeSync(fd, text);
+    if (written < Buffer.byteLength(text)) writeAll(Buffer.from(text).subarray(written));
+  };
+
   /** Encodes `strings` in order into the buffer, writing it out whenever the next might not fit. */
   const write = (strings: readonly string[]): void => {
     buffer ??= Buffer.allocUnsafeSlow(BUFFER_BYTES);
@@ -61,7 +71,7 @@ export function openLocalAppender(path: string): BlobAppender {
         writeAll(buffer.subarray(0, used));
         used = 0;
       }
-      if (most > BUFFER_BYTES) writeAll(Buffer.from(text));
+      if (most > BUFFER_BYTES) writeString(text);
       else used += buffer.write(text, used);
     }
     if (used > 0) writeAll(buffer.subarray(0, used));
