@@ -23,11 +23,11 @@ import { rpcStatus } from '../batches/result-line.js';
 
 export type CallOutcome = { ok: true; response: unknown } | { ok: false; error: RpcStatus };
 
-export interface CallBackendOptions {
+/** Everything about a call but its request: the same for every request of a shard. */
+export interface CallContext {
   backend: ModelBackend;
   kind: BatchKind;
   model: string;
-  request: GenerateContentRequest | EmbedContentRequest;
   retry: RetryPolicy;
   /** The model's concurrency and rate limits; every try passes through it. */
   limiter?: ModelLimiter | undefined;
@@ -35,8 +35,6 @@ export interface CallBackendOptions {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Reads uploaded files for `fileData` parts (scoped to the batch's tenant). */
   resolveFile?: FileResolver | undefined;
-  /** The cache the request named (its prefix is applied to `request` already). */
-  cache?: CachedCall | undefined;
   /** Called before each retry (metrics, adaptive limits). */
   onRetry?: ((error: BackendError, delayMs: number) => void) | undefined;
   /** Where each try's deadline comes from; default one shared by every call of the process. */
@@ -47,13 +45,26 @@ export interface CallBackendOptions {
   batchId?: string | undefined;
 }
 
+export interface CallBackendOptions extends CallContext {
+  request: GenerateContentRequest | EmbedContentRequest;
+  /** The cache the request named (its prefix is applied to `request` already). */
+  cache?: CachedCall | undefined;
+}
+
 const sharedDeadlines = createCallDeadlines();
 /** A release with nothing to report (shared: the limiter only reads it). */
 const NO_OUTCOME: LimiterOutcome = Object.freeze({});
 
-export async function callBackend(options: CallBackendOptions): Promise<CallOutcome> {
+export function callBackend(options: CallBackendOptions): Promise<CallOutcome> {
+  return callRequest(options, options.request, options.cache);
+}
+
+/** `callBackend` with the shard's shared context and this request (no options object made per request). */
+export async function callRequest(
+  options: CallContext, request: GenerateContentRequest | EmbedContentRequest, cache?: CachedCall,
+): Promise<CallOutcome> {
   const { backend, kind, model, retry, signal, limiter } = options;
-  const estimate = limiter?.tracksTokens ? estimateCallTokens(options.request) : 0;
+  const estimate = limiter?.tracksTokens ? estimateCallTokens(request) : 0;
   const timeoutMs = backend.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const deadlines = options.deadlines ?? sharedDeadlines;
   const events = options.events ?? NO_EVENTS;
@@ -63,7 +74,9 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
     const deadline = deadlines(signal, timeoutMs);
     const startedAt = performance.now();
     try {
-      const response = kind === 'generate' ? await generate(options, deadline.signal, attempt) : await embed(backend, options.request as EmbedContentRequest, model, deadline.signal, attempt);
+      const response = kind === 'generate'
+        ? await generate(options, request as GenerateContentRequest, cache, deadline.signal, attempt)
+        : await embed(backend, request as EmbedContentRequest, model, deadline.signal, attempt);
       permit?.release(limiter?.tracksTokens ? { tokens: usedTokens(response) ?? estimate } : NO_OUTCOME);
       events.backendCall({ model, batchId: options.batchId, latencyMs: performance.now() - startedAt, attempt, outcome: 'ok' });
       return { ok: true, response };
@@ -92,11 +105,11 @@ export async function callBackend(options: CallBackendOptions): Promise<CallOutc
 }
 
 /** One generateContent try; the call options carry only what the request has. */
-function generate(options: CallBackendOptions, signal: AbortSignal, attempt: number): Promise<unknown> {
+function generate(options: CallContext, request: GenerateContentRequest, cache: CachedCall | undefined, signal: AbortSignal, attempt: number): Promise<unknown> {
   const callOptions: CallOptions = { model: options.model, signal, attempt };
   if (options.resolveFile) callOptions.resolveFile = options.resolveFile;
-  if (options.cache) callOptions.cache = options.cache;
-  return options.backend.generateContent(options.request as GenerateContentRequest, callOptions);
+  if (cache) callOptions.cache = cache;
+  return options.backend.generateContent(request, callOptions);
 }
 
 /** The failure of a try whose deadline passed, whatever the backend rejected with once aborted. */

@@ -31,7 +31,7 @@ import { isBlank, type Line } from '../lib/line-reader.js';
 import type { Semaphore } from '../lib/semaphore.js';
 import type { BlobAppender, BlobStore } from '../store/blob-store.js';
 import type { ClaimedShard, Store } from '../store/store.js';
-import { callBackend, toRpcStatus, type CallOutcome } from './call-backend.js';
+import { callRequest, toRpcStatus, type CallContext, type CallOutcome } from './call-backend.js';
 import { errorLine, rpcStatus, successLine, type RequestIdentity } from '../batches/result-line.js';
 import { encodeOutputLine } from '../batches/shard-log.js';
 import { createFileResolver } from '../files/file-resolver.js';
@@ -110,21 +110,20 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
   /** A line's parse, run (or its result or error replayed) inside `runOne`'s error handling. */
   type ParsedLine = () => BatchLine;
   /** The backend's outcome for a parsed line (a plain promise: no async frame of its own without a cache). */
-  const callLine = (line: BatchLine): Promise<CallOutcome> => {
-    if (!resolved) return Promise.resolve({ ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) });
-    const original = line.request as GenerateContentRequest;
-    if (namesCache(original)) return callCached(original);
-    return callBackend({
-      backend: resolved.backend, kind: batch.kind, model: resolved.id, request: original,
-      retry: deps.retry, signal, sleep: deps.sleep, resolveFile, limiter, events: deps.events, cache: undefined, batchId: batch.id, onRetry,
-    });
+  /** What every call of the shard shares (one object, not one per request). */
+  const context: CallContext | undefined = resolved && {
+    backend: resolved.backend, kind: batch.kind, model: resolved.id,
+    retry: deps.retry, signal, sleep: deps.sleep, resolveFile, limiter, events: deps.events, batchId: batch.id, onRetry,
   };
-  const callCached = async (original: GenerateContentRequest): Promise<CallOutcome> => {
+  const callLine = (line: BatchLine): Promise<CallOutcome> => {
+    if (!context) return Promise.resolve({ ok: false, error: rpcStatus('NOT_FOUND', `models/${batch.model} is no longer served by this server.`) });
+    const original = line.request as GenerateContentRequest;
+    if (namesCache(original)) return callCached(context, original);
+    return callRequest(context, original);
+  };
+  const callCached = async (shared: CallContext, original: GenerateContentRequest): Promise<CallOutcome> => {
     const cached = await withCache(original);
-    const outcome = await callBackend({
-      backend: resolved!.backend, kind: batch.kind, model: resolved!.id, request: cached.request,
-      retry: deps.retry, signal, sleep: deps.sleep, resolveFile, limiter, events: deps.events, cache: cached.cache, batchId: batch.id, onRetry,
-    });
+    const outcome = await callRequest(shared, cached.request, cached.cache);
     if (outcome.ok && cached.cachedTokens > 0) outcome.response = reportCachedTokens(outcome.response as GenerateContentResponse, cached.cachedTokens);
     return outcome;
   };
@@ -169,15 +168,24 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
     if (--inFlight === 0) onSettled?.();
   };
 
+  const start = (position: number, parsed: ParsedLine, log: BlobAppender): void => {
+    inFlight++;
+    void runOne(position, parsed, log).then(settleOne, settleOne);
+  };
   /** Waits for a slot and starts the request; false when dispatch must stop (abort or drain). */
-  const dispatchOne = async (position: number, parsed: ParsedLine, log: BlobAppender): Promise<boolean> => {
+  const startWhenFree = async (position: number, parsed: ParsedLine, log: BlobAppender): Promise<boolean> => {
     try {
       await deps.slots.acquire(stopWaiting);
     } catch {
       return false;
     }
-    inFlight++;
-    void runOne(position, parsed, log).then(settleOne, settleOne);
+    start(position, parsed, log);
+    return true;
+  };
+  /** Starts the request now when a slot is free (no promise), else waits for one as above. */
+  const dispatchOne = (position: number, parsed: ParsedLine, log: BlobAppender): boolean | Promise<boolean> => {
+    if (!deps.slots.tryAcquire()) return startWhenFree(position, parsed, log);
+    start(position, parsed, log);
     return true;
   };
 
@@ -201,7 +209,9 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
   /** Dispatches the window's requests in its order; false when dispatch must stop. */
   const dispatchWindow = async (log: BlobAppender): Promise<boolean> => {
     for (const { position, parsed } of window?.take() ?? []) {
-      if (stopped() || !(await dispatchOne(position, parsed, log))) return false;
+      if (stopped()) return false;
+      const going = dispatchOne(position, parsed, log);
+      if (going !== true && !(await going)) return false;
     }
     return true;
   };
@@ -216,7 +226,8 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
         if (run.done(at)) continue;
         if (!window) {
           const text = line.bytes.toString('utf8');
-          if (!(await dispatchOne(at, () => parseBatchLine(text, batch.kind), log))) break;
+          const going = dispatchOne(at, () => parseBatchLine(text, batch.kind), log);
+          if (going !== true && !(await going)) break;
           continue;
         }
         const { parsed, key } = parseAhead(line.bytes.toString('utf8'));
