@@ -168,24 +168,20 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
     if (--inFlight === 0) onSettled?.();
   };
 
-  const start = (position: number, parsed: ParsedLine, log: BlobAppender): void => {
-    inFlight++;
-    void runOne(position, parsed, log).then(settleOne, settleOne);
-  };
-  /** Waits for a slot and starts the request; false when dispatch must stop (abort or drain). */
-  const startWhenFree = async (position: number, parsed: ParsedLine, log: BlobAppender): Promise<boolean> => {
+  /**
+   * Waits for a slot and starts the request; false when dispatch must stop (abort or drain).
+   * Always through an await, even with a slot free: each request's backend call then runs in a
+   * microtask of its own, after the previous request's result line is made, so a burst of large
+   * answers (images) is not all in memory at once.
+   */
+  const dispatchOne = async (position: number, parsed: ParsedLine, log: BlobAppender): Promise<boolean> => {
     try {
       await deps.slots.acquire(stopWaiting);
     } catch {
       return false;
     }
-    start(position, parsed, log);
-    return true;
-  };
-  /** Starts the request now when a slot is free (no promise), else waits for one as above. */
-  const dispatchOne = (position: number, parsed: ParsedLine, log: BlobAppender): boolean | Promise<boolean> => {
-    if (!deps.slots.tryAcquire()) return startWhenFree(position, parsed, log);
-    start(position, parsed, log);
+    inFlight++;
+    void runOne(position, parsed, log).then(settleOne, settleOne);
     return true;
   };
 
@@ -209,9 +205,7 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
   /** Dispatches the window's requests in its order; false when dispatch must stop. */
   const dispatchWindow = async (log: BlobAppender): Promise<boolean> => {
     for (const { position, parsed } of window?.take() ?? []) {
-      if (stopped()) return false;
-      const going = dispatchOne(position, parsed, log);
-      if (going !== true && !(await going)) return false;
+      if (stopped() || !(await dispatchOne(position, parsed, log))) return false;
     }
     return true;
   };
@@ -226,8 +220,7 @@ export function createRequestRunner({ shard, batch }: ClaimedShard, deps: Reques
         if (run.done(at)) continue;
         if (!window) {
           const text = line.bytes.toString('utf8');
-          const going = dispatchOne(at, () => parseBatchLine(text, batch.kind), log);
-          if (going !== true && !(await going)) break;
+          if (!(await dispatchOne(at, () => parseBatchLine(text, batch.kind), log))) break;
           continue;
         }
         const { parsed, key } = parseAhead(line.bytes.toString('utf8'));
