@@ -18,50 +18,78 @@ const BUCKET_BITS = 6;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const LOW = LITTLE_ENDIAN ? 0 : 1;
 const HIGH = 1 - LOW;
+/** Block sizes: 4 KiB per bucket array (64 buckets, so a small file's finder stays small), 64 KiB for the rest. */
+const BUCKET_BLOCK_BITS = 10;
+const ENTRY_BLOCK_BITS = 14;
+/**
+ * Unsigned 32-bit values appended in blocks of 2^`blockBits`: memory grows a block at a time
+ * (4 bytes a value, at most one block unused), never by doubling and copying.
+ */
+class Words {
+  private readonly blocks: Uint32Array[] = [];
+  private readonly inBlock: number;
+  length = 0;
 
-/** One bucket's entries: the first hash in the high 32 bits, the entry's index in the low 32 bits. */
-class Bucket {
-  packed = new BigUint64Array(64);
-  /** `packed` as 32-bit words, to write it without making a BigInt per line. */
-  words = new Uint32Array(this.packed.buffer);
-  count = 0;
-
-  add(first: number, entry: number): void {
-    if (this.count === this.packed.length) {
-      const packed = new BigUint64Array(this.packed.length * 2);
-      packed.set(this.packed);
-      this.packed = packed;
-      this.words = new Uint32Array(packed.buffer);
-    }
-    this.words[2 * this.count + LOW] = entry;
-    this.words[2 * this.count + HIGH] = first;
-    this.count++;
+  constructor(private readonly blockBits: number) {
+    this.inBlock = (1 << blockBits) - 1;
   }
+
+  push(value: number): void {
+    const at = this.length & this.inBlock;
+    if (at === 0) this.blocks.push(new Uint32Array(this.inBlock + 1));
+    (this.blocks[this.blocks.length - 1] as Uint32Array)[at] = value;
+    this.length++;
+  }
+
+  get(index: number): number {
+    return this.blocks[index >>> this.blockBits]?.[index & this.inBlock] ?? 0;
+  }
+
+  /** Copies every value into `into` at 32-bit word `stride`·i + `offset`, then drops the blocks. */
+  drainInto(into: Uint32Array, stride: number, offset: number): void {
+    for (let index = 0; index < this.length; index++) into[stride * index + offset] = this.get(index);
+    this.blocks.length = 0;
+    this.length = 0;
+  }
+}
+
+/** One bucket's entries: each entry's first hash and its index, kept apart until the bucket is sorted. */
+class Bucket {
+  readonly firsts = new Words(BUCKET_BLOCK_BITS);
+  readonly entries = new Words(BUCKET_BLOCK_BITS);
 }
 
 export class KeyHashFinder {
   private readonly buckets = Array.from({ length: 2 ** BUCKET_BITS }, () => new Bucket());
-  private seconds = new Uint32Array(1024);
-  private lineNumbers = new Uint32Array(1024);
-  private count = 0;
+  private readonly seconds = new Words(ENTRY_BLOCK_BITS);
+  private readonly lineNumbers = new Words(ENTRY_BLOCK_BITS);
 
-  /** Records the key of line `lineNumber` by its two hashes. */
+  /** Records the key of line `lineNumber` by its two hashes (16 bytes a key). */
   add(first: number, second: number, lineNumber: number): void {
-    if (this.count === this.seconds.length) this.grow();
-    this.buckets[first >>> (32 - BUCKET_BITS)]?.add(first, this.count);
-    this.seconds[this.count] = second;
-    this.lineNumbers[this.count++] = lineNumber;
+    const bucket = this.buckets[first >>> (32 - BUCKET_BITS)] as Bucket;
+    bucket.firsts.push(first);
+    bucket.entries.push(this.seconds.length);
+    this.seconds.push(second);
+    this.lineNumbers.push(lineNumber);
   }
 
-  /** Line numbers whose key's two hashes are both shared with another line. */
+  /**
+   * Line numbers whose key's two hashes are both shared with another line. Each bucket is packed
+   * into one array of 64-bit words (first hash above the entry's index), sorted, scanned, and
+   * dropped before the next, so this needs the size of one bucket on top of the entries.
+   */
   async candidateLines(): Promise<Set<number>> {
     const lines = new Set<number>();
     for (const bucket of this.buckets) {
-      const sorted = bucket.packed.subarray(0, bucket.count).sort();
-      const words = new Uint32Array(sorted.buffer, sorted.byteOffset, 2 * bucket.count);
+      const count = bucket.firsts.length;
+      const packed = new BigUint64Array(count);
+      const words = new Uint32Array(packed.buffer);
+      bucket.firsts.drainInto(words, 2, HIGH);
+      bucket.entries.drainInto(words, 2, LOW);
+      packed.sort();
       let runStart = 0;
-      for (let index = 1; index <= bucket.count; index++) {
-        if (index < bucket.count && words[2 * index + HIGH] === words[2 * runStart + HIGH]) continue;
+      for (let index = 1; index <= count; index++) {
+        if (index < count && words[2 * index + HIGH] === words[2 * runStart + HIGH]) continue;
         if (index - runStart > 1) this.collectRun(words, runStart, index, lines);
         runStart = index;
       }
@@ -75,8 +103,8 @@ export class KeyHashFinder {
     const firstLineOfSecond = new Map<number, number>();
     for (let index = from; index < to; index++) {
       const entry = words[2 * index + LOW] ?? 0;
-      const second = this.seconds[entry] ?? 0;
-      const lineNumber = this.lineNumbers[entry] ?? 0;
+      const second = this.seconds.get(entry);
+      const lineNumber = this.lineNumbers.get(entry);
       const earlier = firstLineOfSecond.get(second);
       if (earlier === undefined) {
         firstLineOfSecond.set(second, lineNumber);
@@ -85,14 +113,5 @@ export class KeyHashFinder {
         lines.add(lineNumber);
       }
     }
-  }
-
-  private grow(): void {
-    const seconds = new Uint32Array(this.seconds.length * 2);
-    seconds.set(this.seconds);
-    this.seconds = seconds;
-    const lineNumbers = new Uint32Array(this.lineNumbers.length * 2);
-    lineNumbers.set(this.lineNumbers);
-    this.lineNumbers = lineNumbers;
   }
 }
