@@ -133,7 +133,9 @@ export function createLineCheckPool(options: LineCheckPoolOptions = {}): LineChe
       next = (next + 1) % size;
       const thread = threads[slot] ?? start(slot);
       const id = nextId++;
-      const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice();
+      // A copy into a buffer of its own (`new Uint8Array`: a Buffer's `slice` would not copy, and moving its
+      // buffer would take Node's shared buffer pool with it).
+      const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : new Uint8Array(chunk);
       return new Promise<CheckedChunk>((resolve, reject) => {
         thread.pending.set(id, { resolve, reject });
         if (thread.pending.size === 1) {
