@@ -11,6 +11,7 @@ import { cachedContentIdOf, cachedContentNotFound, type CachedContentRecord } fr
 import { invalidArgument } from '../core/errors.js';
 import type { GenerateContentRequest } from '../core/gemini-types.js';
 import type { BlobStore } from '../store/blob-store.js';
+import { readBlobBytes } from '../store/read-blob.js';
 import type { Store } from '../store/store.js';
 
 /** A batch's caches by the name its requests use (`cachedContents/<id>`). */
@@ -56,7 +57,5 @@ export function createCacheCollector(store: Pick<Store, 'cachedContents'>, tenan
 export async function readBatchCaches(blobs: BlobStore, batchId: string): Promise<BatchCaches> {
   const key = batchCachesKey(batchId);
   if ((await blobs.size(key)) === undefined) return new Map();
-  const chunks: Buffer[] = [];
-  for await (const chunk of await blobs.read(key)) chunks.push(chunk as Buffer);
-  return new Map(Object.entries(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, CachedContentRecord>));
+  return new Map(Object.entries(JSON.parse((await readBlobBytes(blobs, key)).toString('utf8')) as Record<string, CachedContentRecord>));
 }

@@ -11,6 +11,7 @@ import { shardLogKey } from '../core/blob-keys.js';
 import { addEncodedUsage, addUsage, decodeUsage, emptyUsage, encodeUsage, type TokenUsage } from '../core/usage.js';
 import { eachLine, readLines, type Line } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
+import { readBlobBytes } from '../store/read-blob.js';
 
 /** Separates the fields of a log line. */
 export const FIELD_SEPARATOR = '\t';
@@ -136,18 +137,11 @@ export async function readShardOutput(blobs: BlobStore, shard: ShardRecord, opti
   };
   if (keep) {
     // Kept whole anyway: read it in one piece and split it without an await per line.
-    eachLine(await readWhole(await blobs.read(key)), take);
+    eachLine(await readBlobBytes(blobs, key), take);
     return output;
   }
   for await (const line of readLines(await blobs.read(key))) if (!take(line)) break;
   return output;
-}
-
-/** A stream's bytes in one buffer. */
-async function readWhole(source: AsyncIterable<Buffer | string>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of source) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks);
 }
 
 /** Adds a line's usage field to `total`: read from the bytes, or (an unusual value) decoded as text. */

@@ -9,6 +9,7 @@
 import type { ShardRecord } from '../core/batch.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import type { BlobStore } from '../store/blob-store.js';
+import { readBlobBytes } from '../store/read-blob.js';
 import { readShardOutput, type ShardOutput } from './shard-log.js';
 
 /** Logs up to this size are read whole. */
@@ -56,9 +57,7 @@ export async function* resultsInOrder(blobs: BlobStore, shard: ShardRecord, outp
 
 async function readRange(blobs: BlobStore, key: string, start: number, end: number): Promise<Buffer> {
   if (end <= start) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  for await (const chunk of await blobs.read(key, { start, end: end - 1 })) chunks.push(chunk as Buffer);
-  const range = Buffer.concat(chunks);
+  const range = await readBlobBytes(blobs, key, { start, end: end - 1 });
   if (range.length !== end - start) throw new Error(`shard log ${key}: read ${range.length} bytes of the range ${start}–${end}`);
   return range;
 }
