@@ -8,13 +8,14 @@
  */
 import { GoogleGenAI } from '@google/genai';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultReply, startFakeOpenAIServer, type FakeOpenAIServer } from '../../src/backends/openai/testing/fake-openai-server.js';
 import { startFakeGemini, type FakeGeminiServer } from '../fixtures/gemini/fake-gemini-server.js';
 import { pollUntil } from '../support/poll.js';
+import { runSdkFileBatch } from '../support/sdk-file-batch.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const KEY = 'backends-key';
@@ -72,13 +73,8 @@ describe('model backends from a config file', () => {
       { key: 'busy', request: { contents: [{ parts: [{ text: 'busy moment' }] }] } },
       { key: 'picture', request: { contents: [{ parts: [{ text: 'What is this?' }, { fileData: { mimeType: 'image/png', fileUri: image.uri ?? '' } }] }] } },
     ];
-    const path = join(work, 'requests.jsonl');
-    writeFileSync(path, lines.map((line) => JSON.stringify(line)).join('\n'));
-    const file = await ai.files.upload({ file: path, config: { mimeType: 'jsonl' } });
-    const created = await ai.batches.create({ model: 'gemini-2.5-flash', src: file.name ?? '' });
-    const job = await pollUntil(() => ai.batches.get({ name: created.name ?? '' }), (batch) => String(batch.state) === 'JOB_STATE_SUCCEEDED');
-    await ai.files.download({ file: job.dest?.fileName ?? '', downloadPath: join(work, 'out.jsonl') });
-    const results = readFileSync(join(work, 'out.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { key: string; response?: { candidates: { content: { parts: { text: string }[] } }[]; usageMetadata: { promptTokenCount: number } }; error?: { code: number; message: string } });
+    type Result = { key: string; response?: { candidates: { content: { parts: { text: string }[] } }[]; usageMetadata: { promptTokenCount: number } }; error?: { code: number; message: string } };
+    const { name, results } = await runSdkFileBatch<Result>(ai, work, 'gemini-2.5-flash', lines);
     assert.deepEqual(results.map((result) => [result.key, result.response ? 'ok' : result.error?.code]), [['plain', 'ok'], ['search', 3], ['busy', 'ok'], ['picture', 'ok']]);
     assert.match(results[1]?.error?.message ?? '', /googleSearch/);
     assert.ok((results[0]?.response?.candidates[0]?.content.parts[0]?.text ?? '').length > 0);
@@ -93,7 +89,7 @@ describe('model backends from a config file', () => {
     const picture = JSON.stringify(chat.find((request) => JSON.stringify(request.body).includes('What is this'))?.body);
     assert.match(picture, /data:image\/png;base64,iVBORw0KGgo=/);
 
-    const operation = await rest(created.name ?? '');
+    const operation = await rest(name);
     const usage = operation.metadata.usage as { promptTokenCount: number; totalTokenCount: number; estimatedCostUsd: number };
     assert.ok(usage.promptTokenCount > 0 && usage.totalTokenCount > 0);
     assert.ok(usage.estimatedCostUsd > 0);

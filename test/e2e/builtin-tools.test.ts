@@ -9,13 +9,13 @@
  */
 import { GoogleGenAI } from '@google/genai';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { articlePage, startFakeSearxng, startLocalSite, type LocalSite } from '../../src/backends/builtin-tools/testing/local-web.js';
 import { defaultReply, startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '../../src/backends/openai/testing/fake-openai-server.js';
-import { pollUntil } from '../support/poll.js';
+import { runSdkFileBatch } from '../support/sdk-file-batch.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const KEY = 'builtin-tools-key';
@@ -83,14 +83,8 @@ describe('built-in tools through the OpenAI-compatible backend', () => {
       { key: 'url', request: { contents: [{ parts: [{ text: `Summarise ${pages.origin}/guide and ${pages.origin}/gone` }] }], tools: [{ url_context: {} }] } },
       { key: 'refused', request: { contents: [{ parts: [{ text: `What does ${hidden.origin}/admin say?` }] }], tools: [{ urlContext: {} }] } },
     ];
-    const path = join(work, 'requests.jsonl');
-    writeFileSync(path, lines.map((line) => JSON.stringify(line)).join('\n'));
-    const file = await ai.files.upload({ file: path, config: { mimeType: 'jsonl' } });
-    const created = await ai.batches.create({ model: 'gemini-2.5-flash', src: file.name ?? '' });
-    const job = await pollUntil(() => ai.batches.get({ name: created.name ?? '' }), (batch) => String(batch.state) === 'JOB_STATE_SUCCEEDED');
-    await ai.files.download({ file: job.dest?.fileName ?? '', downloadPath: join(work, 'out.jsonl') });
     type Result = { key: string; response?: { candidates: Record<string, unknown>[]; usageMetadata: Record<string, number> }; error?: { code: number; message: string; status: string } };
-    const results = new Map(readFileSync(join(work, 'out.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Result).map((result) => [result.key, result]));
+    const results = new Map((await runSdkFileBatch<Result>(ai, work, 'gemini-2.5-flash', lines)).results.map((result) => [result.key, result]));
 
     assert.ok(results.get('plain')?.response, JSON.stringify(results.get('plain')));
     assert.equal(results.get('plain')?.response?.candidates[0]?.groundingMetadata, undefined);
