@@ -14,6 +14,7 @@ import { writeResultsBlob, type WrittenBlob } from './results-blob.js';
 import type { ShardOutput } from './shard-log.js';
 import { readShardForResults, resultsInOrder } from './shard-results.js';
 import { readIdentities } from './unrun-requests.js';
+import { PieceBuilder } from './piece-builder.js';
 
 /** Final counts of a batch's results. */
 export interface ResultsTally {
@@ -22,7 +23,6 @@ export interface ResultsTally {
   usage: TokenUsage;
 }
 
-const NEWLINE = Buffer.from('\n');
 /** About how many bytes of results are written at a time. */
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -31,21 +31,11 @@ export async function writeNativeResults(
 ): Promise<{ tally: ResultsTally; blob: WrittenBlob }> {
   const tally: ResultsTally = { succeeded: 0, failed: 0, usage: emptyUsage() };
   /**
-   * The shards' result bytes in input order, copied as they are (no JSON work), in pieces of
+   * The shards' result bytes in input order, copied as they are (no JSON work) into pieces of
    * about CHUNK_BYTES: one hash update and one write per piece, memory bounded by two shards' logs.
    */
   async function* chunks(): AsyncGenerator<Buffer> {
-    let parts: Buffer[] = [];
-    let size = 0;
-    const add = (bytes: Buffer): Buffer | undefined => {
-      parts.push(bytes, NEWLINE);
-      size += bytes.length + 1;
-      if (size < CHUNK_BYTES) return undefined;
-      const piece = Buffer.concat(parts, size);
-      parts = [];
-      size = 0;
-      return piece;
-    };
+    const pieces = new PieceBuilder(CHUNK_BYTES);
     // The next shard's log is read while this one's lines are written (two logs in memory at most).
     const read = (index: number): Promise<ShardOutput> | undefined => {
       const shard = shards[index];
@@ -62,27 +52,29 @@ export async function writeNativeResults(
       tally.failed += output.failed;
       addUsage(tally.usage, output.usage);
       const identities = output.succeeded + output.failed < shard.requestCount ? await readIdentities(batch, shard, blobs) : [];
-      let position = 0;
-      const lineOf = (logged: Buffer | undefined): Buffer => {
-        const at = position++;
-        if (logged) return logged;
+      const unrunLine = (position: number): Buffer => {
         tally.failed++;
-        return Buffer.from(errorLine(identities[at] ?? {}, unrun, batch.inputKind));
+        return Buffer.from(errorLine(identities[position] ?? {}, unrun, batch.inputKind));
       };
-      if (output.lines) {
-        // A kept log (the common case): its lines handed out without an await per line.
-        for (let index = 0; index < shard.requestCount; index++) {
-          const piece = add(lineOf(output.lines[index]));
+      const { bytes: log, starts, ends } = output;
+      if (log) {
+        // A kept log (the common case): each result copied by its offsets, no await and no Buffer per line.
+        for (let position = 0; position < shard.requestCount; position++) {
+          const start = starts[position] ?? -1;
+          const piece = start < 0 ? pieces.addLine(unrunLine(position)) : pieces.addLine(log, start, ends[position]);
           if (piece) yield piece;
         }
         continue;
       }
+      let position = 0;
       for await (const logged of resultsInOrder(blobs, shard, output)) {
-        const piece = add(lineOf(logged));
+        const piece = pieces.addLine(logged ?? unrunLine(position));
+        position++;
         if (piece) yield piece;
       }
     }
-    if (size > 0) yield Buffer.concat(parts, size);
+    const last = pieces.take();
+    if (last) yield last;
   }
   const blob = await writeResultsBlob(blobs, key, chunks());
   return { tally, blob };

@@ -9,7 +9,7 @@
 import type { ShardRecord } from '../core/batch.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import { addEncodedUsage, addUsage, decodeUsage, emptyUsage, encodeUsage, type TokenUsage } from '../core/usage.js';
-import { eachLine, readLines, type Line } from '../lib/line-reader.js';
+import { readLines, type Line } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { readBlobBytes } from '../store/read-blob.js';
 
@@ -22,6 +22,8 @@ export const FAILED_MARK = 'f';
 const TAB = FIELD_SEPARATOR.charCodeAt(0);
 const DIGIT_0 = 0x30;
 const SUCCEEDED = SUCCEEDED_MARK.charCodeAt(0);
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 
 export function encodeOutputLine(requestIndex: number, succeeded: boolean, resultLine: string, usage?: Partial<TokenUsage>): string {
   const mark = succeeded ? SUCCEEDED_MARK : FAILED_MARK;
@@ -42,11 +44,11 @@ export interface LogEntry {
 /** Whether a line read from a log ended with its newline (else it is still being written, or torn). */
 export const isWholeLine = (line: Line): boolean => line.end > line.start + line.bytes.length;
 
-/** The request index at the start of a log line (digits up to `end`), or -1 when it is not one. */
-function readIndex(bytes: Buffer, end: number): number {
-  if (end <= 0 || end > 15) return -1;
+/** The request index in `bytes[start, end)` (digits only), or -1 when it is not one. */
+function readIndex(bytes: Buffer, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
   let value = 0;
-  for (let at = 0; at < end; at++) {
+  for (let at = start; at < end; at++) {
     const digit = (bytes[at] ?? 0) - DIGIT_0;
     if (digit < 0 || digit > 9) return -1;
     value = value * 10 + digit;
@@ -54,21 +56,30 @@ function readIndex(bytes: Buffer, end: number): number {
   return value;
 }
 
-/** Where a log line's fields are: the first and third tab, or undefined when it is not well formed. */
-function fieldsOf(bytes: Buffer): { first: number; third: number; requestIndex: number } | undefined {
-  const first = bytes.indexOf(TAB);
-  if (first <= 0 || bytes[first + 2] !== TAB) return undefined;
+/** Where the fields of the log line in `bytes[start, end)` are (offsets into `bytes`), written by `fieldsAt`. */
+const FIELDS = { first: 0, third: 0, requestIndex: 0 };
+
+/**
+ * Finds the fields of the log line in `bytes[start, end)` into FIELDS (no object per line);
+ * false when it is not well formed.
+ */
+function fieldsAt(bytes: Buffer, start: number, end: number): boolean {
+  const first = bytes.indexOf(TAB, start);
+  if (first <= start || first + 2 >= end || bytes[first + 2] !== TAB) return false;
   const third = bytes.indexOf(TAB, first + 3);
-  if (third === -1) return undefined;
-  const requestIndex = readIndex(bytes, first);
-  return requestIndex < 0 ? undefined : { first, third, requestIndex };
+  if (third === -1 || third >= end) return false;
+  const requestIndex = readIndex(bytes, start, first);
+  if (requestIndex < 0) return false;
+  FIELDS.first = first;
+  FIELDS.third = third;
+  FIELDS.requestIndex = requestIndex;
+  return true;
 }
 
 /** Parses one log line (without its newline); undefined when it is not a well-formed entry. */
 export function parseLogLine(bytes: Buffer): LogEntry | undefined {
-  const fields = fieldsOf(bytes);
-  if (!fields) return undefined;
-  const { first, third, requestIndex } = fields;
+  if (!fieldsAt(bytes, 0, bytes.length)) return undefined;
+  const { first, third, requestIndex } = FIELDS;
   return {
     requestIndex,
     succeeded: bytes[first + 1] === SUCCEEDED,
@@ -79,12 +90,12 @@ export function parseLogLine(bytes: Buffer): LogEntry | undefined {
 
 export interface ShardOutput {
   /**
-   * Result lines by position in the shard (requestIndex - firstRequest); undefined = not done.
-   * Only for a log read with its bytes kept (`keepBytesUpTo`); otherwise `resultsInOrder` reads
-   * them back from the log by range.
+   * The whole log, for a log read with its bytes kept (`keepBytesUpTo`): each position's result
+   * line is `bytes[starts[position], ends[position])`. Otherwise `resultsInOrder` reads the results
+   * back from the log by range.
    */
-  lines: (Buffer | undefined)[] | undefined;
-  /** Where each position's result bytes start in the log (-1: not done), and end. */
+  bytes: Buffer | undefined;
+  /** Where each position (requestIndex - firstRequest) has its result bytes in the log (-1: not done), and where they end. */
   starts: Float64Array;
   ends: Float64Array;
   succeeded: number;
@@ -95,6 +106,12 @@ export interface ShardOutput {
   /** The log's size when it was read (undefined: no log yet), to cut a torn write off. */
   storedBytes: number | undefined;
 }
+
+/** The result line at `position` of a log read with its bytes kept (undefined: not done, or not kept). */
+export const keptResultLine = (output: ShardOutput, position: number): Buffer | undefined => {
+  const start = output.starts[position] ?? -1;
+  return start < 0 || !output.bytes ? undefined : output.bytes.subarray(start, output.ends[position]);
+};
 
 /** Whether the request at `position` has a result in the log. */
 export const isDone = (output: ShardOutput, position: number): boolean => (output.starts[position] ?? -1) >= 0;
@@ -112,35 +129,45 @@ export async function readShardOutput(blobs: BlobStore, shard: ShardRecord, opti
   const ends = new Float64Array(shard.requestCount);
   const keep = storedBytes !== undefined && storedBytes <= (options.keepBytesUpTo ?? -1);
   const output: ShardOutput = {
-    lines: keep ? new Array<Buffer | undefined>(shard.requestCount) : undefined,
-    starts, ends, succeeded: 0, failed: 0, usage: emptyUsage(), validBytes: 0, storedBytes,
+    bytes: undefined, starts, ends, succeeded: 0, failed: 0, usage: emptyUsage(), validBytes: 0, storedBytes,
   };
   if (storedBytes === undefined) return output;
-  // Once per request, so no entry object and no strings: the fields are read from the bytes.
-  const take = (line: Line): boolean => {
-    const { bytes } = line;
-    const fields = isWholeLine(line) ? fieldsOf(bytes) : undefined;
-    if (!fields) return false;
-    const { first, third } = fields;
-    const position = fields.requestIndex - shard.firstRequest;
+  /**
+   * Takes the line `bytes[start, end)` (no newline), found at `base + start` in the log, whose
+   * next line starts at `next` in the log. Once per request, so no object and no string: the
+   * fields are read from the bytes.
+   */
+  const take = (bytes: Buffer, start: number, end: number, base: number, next: number): boolean => {
+    if (!fieldsAt(bytes, start, end)) return false;
+    const { first, third } = FIELDS;
+    const position = FIELDS.requestIndex - shard.firstRequest;
     if (!(position >= 0 && position < shard.requestCount)) return false;
     if (starts[position] === -1) {
       if (bytes[first + 1] === SUCCEEDED) output.succeeded++;
       else output.failed++;
       addLoggedUsage(output.usage, bytes, first + 3, third);
     }
-    starts[position] = line.start + third + 1;
-    ends[position] = line.start + bytes.length;
-    if (output.lines) output.lines[position] = bytes.subarray(third + 1);
-    output.validBytes = line.end;
+    starts[position] = base + third + 1;
+    ends[position] = base + end;
+    output.validBytes = next;
     return true;
   };
   if (keep) {
-    // Kept whole anyway: read it in one piece and split it without an await per line.
-    eachLine(await readBlobBytes(blobs, key), take);
+    // Kept whole anyway: read in one piece and split by offsets, with no await and no Buffer per line.
+    const bytes = await readBlobBytes(blobs, key);
+    output.bytes = bytes;
+    let from = 0;
+    for (let at = bytes.indexOf(NEWLINE, from); at !== -1; at = bytes.indexOf(NEWLINE, from)) {
+      const end = at > from && bytes[at - 1] === CARRIAGE_RETURN ? at - 1 : at;
+      if (!take(bytes, from, end, 0, at + 1)) break;
+      from = at + 1;
+    }
+    // Bytes after the last newline are a torn write: not taken.
     return output;
   }
-  for await (const line of readLines(await blobs.read(key))) if (!take(line)) break;
+  for await (const line of readLines(await blobs.read(key))) {
+    if (!isWholeLine(line) || !take(line.bytes, 0, line.bytes.length, line.start, line.end)) break;
+  }
   return output;
 }
 

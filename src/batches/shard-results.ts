@@ -10,7 +10,7 @@ import type { ShardRecord } from '../core/batch.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { readBlobBytes } from '../store/read-blob.js';
-import { readShardOutput, type ShardOutput } from './shard-log.js';
+import { keptResultLine, readShardOutput, type ShardOutput } from './shard-log.js';
 
 /** Logs up to this size are read whole. */
 export const KEEP_BYTES_UP_TO = 32 * 1024 * 1024;
@@ -25,12 +25,12 @@ export const readShardForResults = (blobs: BlobStore, shard: ShardRecord, keepBy
 
 /** Each position's result line (undefined: not done), in order. */
 export async function* resultsInOrder(blobs: BlobStore, shard: ShardRecord, output: ShardOutput): AsyncGenerator<Buffer | undefined> {
-  if (output.lines) {
-    for (let position = 0; position < shard.requestCount; position++) yield output.lines[position];
+  const { starts, ends, bytes } = output;
+  if (bytes) {
+    for (let position = 0; position < shard.requestCount; position++) yield keptResultLine(output, position);
     return;
   }
   const key = shardLogKey(shard.batchId, shard.index);
-  const { starts, ends } = output;
   let position = 0;
   while (position < shard.requestCount) {
     const start = starts[position] ?? -1;

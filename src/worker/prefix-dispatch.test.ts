@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { after, test, type TestContext } from 'node:test';
 import type { ModelBackend } from '../backends/backend.js';
 import { createBackendRegistry } from '../backends/registry.js';
-import { encodeOutputLine, readShardOutput } from '../batches/shard-log.js';
+import { encodeOutputLine, keptResultLine, readShardOutput } from '../batches/shard-log.js';
 import { batchInput, manualClock, readText, testSubmitter, uploadText } from '../batches/testing/batch-fixture.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import { abortableSleep } from '../lib/abort.js';
@@ -97,7 +97,7 @@ async function runWithWindow(
   }, { abort: new AbortController().signal, drain: drain.signal });
   assert.equal(ended.allDone, !drainAtFirstCall);
   const output = await readShardOutput(blobs, claimed.shard, { keepBytesUpTo: Number.POSITIVE_INFINITY });
-  return { end: ended.end, asked: backend.asked, results: (output.lines ?? []).map((result) => result?.toString()) };
+  return { end: ended.end, asked: backend.asked, results: Array.from({ length: claimed.shard.requestCount }, (_, position) => keptResultLine(output, position)?.toString()) };
 }
 
 /** Every position holds its own request's result. */

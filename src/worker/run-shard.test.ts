@@ -12,7 +12,7 @@ import { after, test, type TestContext } from 'node:test';
 import { BackendError, type ModelBackend } from '../backends/backend.js';
 import { createBackendRegistry } from '../backends/registry.js';
 import { createSimulatedBackend } from '../backends/simulated/simulated-backend.js';
-import { encodeOutputLine, readShardOutput } from '../batches/shard-log.js';
+import { encodeOutputLine, keptResultLine, readShardOutput } from '../batches/shard-log.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import { batchInput, manualClock, prompts, testSubmitter } from '../batches/testing/batch-fixture.js';
 import { silentLogger } from '../lib/logger.js';
@@ -134,7 +134,7 @@ test('a shard runs to completion: every result logged, the shard done, no timer 
   const ended = await runShard(setup.claimed, setup.deps, { abort: new AbortController().signal });
   assert.deepEqual(ended, { end: 'completed', allDone: true });
   const output = await readShardOutput(setup.blobs, setup.claimed.shard, { keepBytesUpTo: Number.POSITIVE_INFINITY });
-  assert.equal((output.lines ?? []).filter((line) => line !== undefined).length, REQUESTS);
+  assert.equal(Array.from({ length: REQUESTS }, (_, position) => keptResultLine(output, position)).filter((line) => line !== undefined).length, REQUESTS);
   assert.equal(output.succeeded, REQUESTS);
   const [shard] = await setup.store.shards.listForBatch(setup.claimed.batch.id);
   assert.deepEqual([shard!.state, shard!.succeededCount, shard!.failedCount], ['done', 5, 0]);
@@ -155,8 +155,8 @@ test('resume: stored results are skipped, a half-written last line is cut off an
   assert.deepEqual(backend.prompts.sort(), ['prompt 2', 'prompt 3', 'prompt 4']);
   const output = await readShardOutput(setup.blobs, setup.claimed.shard, { keepBytesUpTo: Number.POSITIVE_INFINITY });
   assert.equal(output.storedBytes, output.validBytes, 'no torn bytes left in the log');
-  for (const line of output.lines ?? []) assert.doesNotThrow(() => JSON.parse(String(line)), `a whole result line: ${String(line)}`);
-  assert.equal(output.lines?.[0]?.toString(), '{"response":"earlier 0"}');
+  for (const line of Array.from({ length: setup.claimed.shard.requestCount }, (_, position) => keptResultLine(output, position))) assert.doesNotThrow(() => JSON.parse(String(line)), `a whole result line: ${String(line)}`);
+  assert.equal(keptResultLine(output, 0)?.toString(), '{"response":"earlier 0"}');
   assert.deepEqual([output.succeeded, output.failed], [4, 1]);
   const [shard] = await setup.store.shards.listForBatch(setup.claimed.batch.id);
   assert.deepEqual([shard!.succeededCount, shard!.failedCount], [4, 1]);
