@@ -106,11 +106,19 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const loopBackOff = createBackOff(clock, { initialMs: 500, maxMs: 5_000 });
 
   const finalizing = new Map<string, Promise<BatchRecord | undefined>>();
+  /** Batches whose finalization failed in this worker: its next sweep tries again at once. */
+  const failedHere = new Set<string>();
   /** One finalization per batch at a time in this process (the store arbitrates between processes). */
   const finalizeOnce = (batchId: string): Promise<BatchRecord | undefined> => {
     let finalization = finalizing.get(batchId);
     if (!finalization) {
-      finalization = finalizeBatch(batchId, options).finally(() => {
+      finalization = finalizeBatch(batchId, options).then((record) => {
+        failedHere.delete(batchId);
+        return record;
+      }, (error: unknown) => {
+        failedHere.add(batchId);
+        throw error;
+      }).finally(() => {
         finalizing.delete(batchId);
         batchControllers.delete(batchId);
       });
@@ -140,11 +148,37 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
   };
 
+  /**
+   * When this worker's sweep first found each running batch with every shard done: the worker that
+   * completed its last shard finalizes it (and another worker's copy of that work would be
+   * thrown away), so a sweep takes over only after a lease's length, the time a dead worker's
+   * shards wait too. Batches already due at this worker's first sweep (a restart) are finalized
+   * at once, as are those whose finalization failed here.
+   */
+  const dueSince = new Map<string, number>();
+  let swept = false;
+  const takeOver = (batch: BatchRecord, now: number, firstSweep: boolean): boolean => {
+    if (firstSweep || failedHere.has(batch.id)) return true;
+    const since = dueSince.get(batch.id) ?? now;
+    dueSince.set(batch.id, since);
+    return now - since >= options.leaseMs;
+  };
+
   /** Writes the results of every batch whose work is over (a stopped one once no live lease is left on it). */
   const finalizeDue = async (): Promise<void> => {
-    for (const batch of await store.batches.listUnfinalized(100)) {
-      // A stopped batch's shards may still be held by workers finishing their last appends.
-      if (batch.stopState && (await store.shards.hasLiveLease(batch.id, clock.now()))) continue;
+    const firstSweep = !swept;
+    swept = true;
+    const due = await store.batches.listUnfinalized(100);
+    const dueIds = new Set(due.map((batch) => batch.id));
+    for (const id of dueSince.keys()) if (!dueIds.has(id)) dueSince.delete(id);
+    for (const batch of due) {
+      const now = clock.now();
+      if (batch.stopState) {
+        // A stopped batch's shards may still be held by workers finishing their last appends.
+        if (await store.shards.hasLiveLease(batch.id, now)) continue;
+      } else if (!finalizing.has(batch.id) && !takeOver(batch, now, firstSweep)) {
+        continue;
+      }
       const final = await finalizeOnce(batch.id);
       logger.debug('batch finalized', { batch: batch.id, state: final?.state });
     }

@@ -38,6 +38,11 @@ export interface EngineHarness {
   submitPrompts(prompts: string[], extra?: Partial<SubmitBatchInput>): Promise<BatchRecord>;
   waitFor(id: string, isDone?: (view: BatchView) => boolean, timeoutMs?: number): Promise<BatchView>;
   resultLines(id: string): Promise<{ metadata?: { i: number }; response?: unknown; error?: { code: number; status: string; message: string } }[]>;
+  /**
+   * Starts another worker on the same store and backend (another process's, as far as the store
+   * can tell), its blob store optionally wrapped; stopped by `close`.
+   */
+  addWorker(wrapBlobs?: (blobs: BlobStore) => BlobStore): Promise<Engine>;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,8 @@ export interface EngineOptions {
   clock?: Clock;
   /** Where the engine reports what happens; default nowhere. */
   events?: EngineEvents;
+  /** Wraps the engine's blob store (the harness's own `blobs` stay unwrapped). */
+  wrapBlobs?: (blobs: BlobStore) => BlobStore;
 }
 
 export const TENANT = 'tenant-1';
@@ -66,8 +73,8 @@ export async function startEngine(options: EngineOptions): Promise<EngineHarness
   const registry = createBackendRegistry([
     { name: 'gemini-*', backend: options.backend, models: SIMULATED_MODELS, limits: { maxConcurrency: concurrency, ...options.limits } },
   ]);
-  const engine = createEngine({
-    store, blobs, registry, clock: options.clock ?? systemClock, logger: silentLogger, randomId, sleep: abortableSleep,
+  const newEngine = (engineBlobs: BlobStore): Engine => createEngine({
+    store, blobs: engineBlobs, registry, clock: options.clock ?? systemClock, logger: silentLogger, randomId, sleep: abortableSleep,
     workerId: `test-${randomId(6)}`, role: 'serve', runsWorkers: true, ...(options.events ? { events: options.events } : {}),
     settings: {
       concurrency, maxActiveShards: 4, pollMs: 50, leaseMs: options.leaseMs ?? 10_000, progressIntervalMs: 100,
@@ -76,8 +83,10 @@ export async function startEngine(options: EngineOptions): Promise<EngineHarness
       webhooks: { pollMs: 50, timeoutMs: 2_000, retryWindowMs: 60_000, destinationPolicy: 'any' },
     },
   });
+  const engine = newEngine(options.wrapBlobs ? options.wrapBlobs(blobs) : blobs);
   const { batches, pool: workers } = engine;
   if (options.startWorkers ?? true) await engine.startWorkers();
+  const others: Engine[] = [];
 
   const harness: EngineHarness = {
     store, blobs, batches, engine, workers,
@@ -96,7 +105,14 @@ export async function startEngine(options: EngineOptions): Promise<EngineHarness
       const text = await new Response(await batches.openResults(view.batch)).text();
       return text.trim().split('\n').map((line) => JSON.parse(line) as Awaited<ReturnType<EngineHarness['resultLines']>>[number]);
     },
+    async addWorker(wrapBlobs) {
+      const other = newEngine(wrapBlobs ? wrapBlobs(blobs) : blobs);
+      others.push(other);
+      await other.startWorkers();
+      return other;
+    },
     async close() {
+      await Promise.all(others.map((other) => other.stopWorkers()));
       await engine.stopWorkers();
       await registry.close();
       await store.close();
