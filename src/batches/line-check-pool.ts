@@ -14,13 +14,11 @@
  * cost. A thread that crashes or exits fails the checks it was given with INTERNAL and is
  * replaced on its next use.
  *
- * The entry follows the importing module's own extension: the compiled `line-check-worker.js`
- * next to this file in dist/, or `line-check-worker.ts` under tsx. Node 20 does not carry the
- * parent's tsx hooks (`--import tsx`) into a worker thread, so there the thread first registers
- * tsx itself, then imports the `.ts` entry.
+ * The entry follows this module's own extension (lib/spawn-thread.ts).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnModuleThread } from '../lib/spawn-thread.js';
 import type { BatchKind } from '../core/batch.js';
 import { internalError } from '../core/errors.js';
 import type { ChunkFacts } from './line-facts.js';
@@ -167,11 +165,5 @@ export function sharedLineCheckPool(): LineCheckPool {
 
 /** Starts a thread on line-check-worker, `.js` or `.ts` as this module is itself. */
 export function spawnLineCheckWorker(): Worker {
-  const here = import.meta.url;
-  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-  if (!here.endsWith('.ts')) return new Worker(new URL('./line-check-worker.js', here), { resourceLimits });
-  const entry = new URL('./line-check-worker.ts', here).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, resourceLimits });
+  return spawnModuleThread(import.meta.url, 'line-check-worker', { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
 }

@@ -37,6 +37,7 @@ const SAMPLES: Record<SettingName, string> = {
   maxUploadBytes: '1048576',
   uploadIdleHours: '2',
   workerConcurrency: '8',
+  workerThreads: '3',
   shardSize: '50',
   prefixWindow: '0',
   completionWindowHours: '6',

@@ -74,6 +74,15 @@ const SETTINGS = {
     env: 'BATCHMODE_WORKER_CONCURRENCY', flag: '--worker-concurrency', help: 'requests in flight at once per worker process (default 64)',
     schema: z.coerce.number().int().positive().default(64),
   },
+  /**
+   * Batch workers in this process: the first on the main thread, the others each on a thread of
+   * their own (server/worker-threads.ts), so that a fast backend's batch uses more than one core.
+   */
+  workerThreads: {
+    env: 'BATCHMODE_WORKER_THREADS', flag: '--worker-threads',
+    help: 'batch workers in this process, the first on the main thread and each other on its own thread; each is a worker of its own, with its own concurrency and per-model limits (default 1)',
+    schema: z.coerce.number().int().min(1).max(64).default(1),
+  },
   /** Requests per shard: the unit a worker claims, and the most a crash can make it redo. */
   shardSize: { env: 'BATCHMODE_SHARD_SIZE', flag: '--shard-size', help: 'requests per shard (default 1000)', schema: z.coerce.number().int().positive().default(1000) },
   /** Requests a worker reads ahead and sends grouped by prompt prefix, so a backend's prefix cache stays warm (worker/prefix-window.ts). */

@@ -111,7 +111,8 @@ export interface EngineEvents {
 
 export type EngineEventListener = Partial<EngineEvents>;
 
-const EVENT_NAMES: readonly (keyof EngineEvents)[] = [
+/** Every event's name (a worker thread forwards events by name, server/thread-events.ts). */
+export const ENGINE_EVENT_NAMES: readonly (keyof EngineEvents)[] = [
   'batchCreated', 'batchStarted', 'batchStopRequested', 'batchFinished', 'backendCall', 'shardClaimed', 'httpRequest', 'uploadBytes',
 ];
 
@@ -124,7 +125,7 @@ export const NO_EVENTS: EngineEvents = createEventFanOut([]);
  */
 export function createEventFanOut(listeners: readonly EngineEventListener[], onListenerError: (error: unknown) => void = () => undefined): EngineEvents {
   const events = {} as Record<keyof EngineEvents, (event: never) => void>;
-  for (const name of EVENT_NAMES) {
+  for (const name of ENGINE_EVENT_NAMES) {
     const handlers = listeners.flatMap((listener): ((event: never) => void)[] => {
       const handler = listener[name];
       return handler ? [handler.bind(listener)] : [];

@@ -15,7 +15,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { Store } from '../store/store.js';
 import { abortableSleep } from '../lib/abort.js';
 import { DEFAULT_RETRY_POLICY } from '../worker/retry-policy.js';
-import { createEngine, type Engine } from './create-engine.js';
+import { createEngine, type Engine, type PeerWorkers } from './create-engine.js';
 
 const HOUR_MS = 3_600_000;
 const WORKER_POLL_MS = 250;
@@ -34,6 +34,8 @@ export function configureEngine(input: {
   role: WorkerRecord['role'];
   /** Where the engine reports what happens (observe-engine.ts). */
   events: EngineEvents;
+  /** This process's worker threads (worker-threads.ts), if it runs any. */
+  peers?: PeerWorkers;
 }): Engine {
   const { config } = input;
   return createEngine({
@@ -42,6 +44,7 @@ export function configureEngine(input: {
     workerId: `${hostname()}:${process.pid}:${randomId(6)}`,
     role: input.role,
     events: input.events,
+    ...(input.peers ? { peers: input.peers } : {}),
     runsWorkers: input.role === 'worker' || config.workers,
     settings: {
       concurrency: config.workerConcurrency,

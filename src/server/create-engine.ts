@@ -76,6 +76,14 @@ export interface EngineDeps {
   settings: EngineSettings;
   /** Where the engine reports what happens (metrics, the operator's log); default nowhere. */
   events?: EngineEvents;
+  /** This process's other workers (worker threads, worker-threads.ts): told of new and stopped batches too. */
+  peers?: PeerWorkers;
+}
+
+/** Workers beside this engine's own pool in the same process. */
+export interface PeerWorkers {
+  wake(): void;
+  abortBatch(batchId: string): void;
 }
 
 export interface Engine {
@@ -123,8 +131,22 @@ export function createEngine(deps: EngineDeps): Engine {
   };
   const submit = createBatchSubmitter(submitDeps);
   const submitOpenAI = createOpenAIBatchSubmitter(submitDeps);
+  const { peers } = deps;
+  const notify = peers
+    ? {
+      wake: () => {
+        pool.wake();
+        peers.wake();
+      },
+      abortBatch: (batchId: string) => {
+        pool.abortBatch(batchId);
+        peers.abortBatch(batchId);
+      },
+      finalize: (batchId: string) => pool.finalize(batchId),
+    }
+    : pool;
   const batches = createBatchService({
-    store, blobs, clock, logger, submit, submitOpenAI, notify: pool, sleep: deps.sleep, events,
+    store, blobs, clock, logger, submit, submitOpenAI, notify, sleep: deps.sleep, events,
     pricingOf: (model) => registry.resolve(model)?.pricing,
     anyWorkerAlive: () => directory.anyAlive(),
     ...(deps.runsWorkers ? { workers: pool.status } : {}),

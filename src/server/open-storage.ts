@@ -7,6 +7,10 @@
  * - Scale-out (`--database-url`): PostgreSQL shared by many processes; no lock, and leases of
  *   dead workers lapse on their own.
  *
+ * A worker thread of an embedded server (worker-threads.ts) opens the same SQLite file with a
+ * connection of its own (`{ thread: true }`): the main thread holds the lock and has already let
+ * go of a previous run's leases, so the thread does neither.
+ *
  * File bytes go to `--blob-url` (S3-compatible) when given, else to the data directory.
  */
 import { join } from 'node:path';
@@ -26,8 +30,24 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
+export interface OpenStorageOptions {
+  /** Opened by a worker thread beside the main thread, which owns the data directory. */
+  thread?: boolean;
+}
+
+export async function openStorage(config: Config, logger: Logger, options: OpenStorageOptions = {}): Promise<Storage> {
   const { blobs, blobDescription, closeBlobs } = await openBlobs(config);
+  if (config.databaseUrl === undefined && options.thread) {
+    const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));
+    return {
+      store, blobs,
+      description: `SQLite in ${config.dataDir}, ${blobDescription}`,
+      async close() {
+        await store.close();
+        closeBlobs();
+      },
+    };
+  }
   if (config.databaseUrl === undefined) {
     const unlock = lockDataDir(config.dataDir);
     const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));

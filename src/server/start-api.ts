@@ -2,7 +2,8 @@
  * The composition root of `batchmode serve`: opens the storage (open-storage.ts), creates the
  * batch engine (configure-engine.ts), wires the file services and routes (the native Gemini API's
  * and the OpenAI-compatible surface's, on the same services), starts the HTTP server
- * and, unless `--workers=false`, this process's batch workers. Everything reports to this
+ * and, unless `--workers=false`, this process's batch workers (with `--worker-threads`, some on
+ * threads of their own: worker-threads.ts). Everything reports to this
  * process's metrics (`GET /metrics`) and lifecycle log through one EngineEvents (observe-engine.ts).
  */
 import type { AddressInfo } from 'node:net';
@@ -38,6 +39,7 @@ import { configureEngine } from './configure-engine.js';
 import { openStorage } from './open-storage.js';
 import { closeServer, listen } from './http-listen.js';
 import { observeEngine } from './observe-engine.js';
+import { createWorkerThreads } from './worker-threads.js';
 import { checkWebhookUri, createWebhookService, ensureSigningKey } from '../webhooks/index.js';
 
 const HOUR_MS = 3_600_000;
@@ -90,7 +92,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const { files, uploads } = createFileServices(fileDeps);
   const composed = composeRegistry(config);
   const { registry } = composed;
-  const engine = configureEngine({ config, store, blobs, registry, logger, role: 'serve', events });
+  // `--worker-threads N`: N - 1 more workers, each on a thread of its own (worker-threads.ts).
+  const threads = config.workers && config.workerThreads > 1
+    ? createWorkerThreads({ config, count: config.workerThreads - 1, events, logger, store })
+    : undefined;
+  const engine = configureEngine({ config, store, blobs, registry, logger, role: 'serve', events, ...(threads ? { peers: threads } : {}) });
   if (config.workers) observers.watchWorkers(engine);
   const { batches, directory } = engine;
   // The key pair that signs per-batch webhook deliveries exists before anything can be sent or asked for.
@@ -139,10 +145,32 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   sweeper.unref();
   sweep();
 
+  let closing: Promise<void> | undefined;
+  /** Idempotent: a second call waits for the first. */
+  const close = (): Promise<void> => (closing ??= shutDown());
+  const shutDown = async (): Promise<void> => {
+    clearInterval(sweeper);
+    const graceMs = config.shutdownGraceSeconds * 1000;
+    await Promise.all([
+      closeServer(server, graceMs),
+      config.workers ? engine.stopWorkers(graceMs) : Promise.resolve(),
+      threads?.close(graceMs),
+      engine.webhooks.stop(),
+    ]);
+    observers.close();
+    await storage.close();
+    await registry.close();
+  };
   await listen(server, config.port, config.host);
   if (config.workers) await engine.startWorkers();
   // Every process delivers webhook events, with or without workers.
   engine.webhooks.start();
+  try {
+    await threads?.start();
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -154,17 +182,6 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     registry,
     routes: composed.describe(),
     storage: storage.description,
-    async close() {
-      clearInterval(sweeper);
-      const graceMs = config.shutdownGraceSeconds * 1000;
-      await Promise.all([
-        closeServer(server, graceMs),
-        config.workers ? engine.stopWorkers(graceMs) : Promise.resolve(),
-        engine.webhooks.stop(),
-      ]);
-      observers.close();
-      await storage.close();
-      await registry.close();
-    },
+    close,
   };
 }

@@ -2,7 +2,8 @@
  * The composition root of `batchmode worker`: batch workers only, no HTTP API. It shares the
  * PostgreSQL store (and the blob store) with the API processes; shards are handed out by
  * leases in the database, so any number of these may run on any number of machines. Its engine
- * reports to this process's metrics and lifecycle log (observe-engine.ts); with
+ * reports to this process's metrics and lifecycle log (observe-engine.ts), and with
+ * `--worker-threads N` runs N - 1 more workers on threads of their own (worker-threads.ts); with
  * `--metrics-port` a small server (metrics-server.ts) serves `/metrics`, `/healthz`, `/readyz`.
  */
 import { composeRegistry } from './compose-backends.js';
@@ -14,6 +15,7 @@ import { systemClock } from '../lib/clock.js';
 import { ensureSigningKey } from '../webhooks/index.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { observeEngine } from './observe-engine.js';
+import { createWorkerThreads } from './worker-threads.js';
 
 export interface RunningWorker {
   /** The id its shard leases and heartbeat carry. */
@@ -36,7 +38,10 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const composed = composeRegistry(config);
   const observers = observeEngine(storage.store, logger);
   const { events } = observers;
-  const engine = configureEngine({ ...storage, config, registry: composed.registry, logger, role: 'worker', events });
+  const threads = config.workerThreads > 1
+    ? createWorkerThreads({ config, count: config.workerThreads - 1, events, logger, store: storage.store })
+    : undefined;
+  const engine = configureEngine({ ...storage, config, registry: composed.registry, logger, role: 'worker', events, ...(threads ? { peers: threads } : {}) });
   observers.watchWorkers(engine);
   let metricsServer: MetricsServer | undefined;
   try {
@@ -51,18 +56,29 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     await composed.registry.close();
     throw error;
   }
+  let closing: Promise<void> | undefined;
+  /** Idempotent: a second call waits for the first. */
+  const close = (): Promise<void> => (closing ??= shutDown());
+  const shutDown = async (): Promise<void> => {
+    const graceMs = config.shutdownGraceSeconds * 1000;
+    await Promise.all([engine.stopWorkers(graceMs), threads?.close(graceMs), engine.webhooks.stop(), metricsServer?.close()]);
+    observers.close();
+    await storage.close();
+    await composed.registry.close();
+  };
   await engine.startWorkers();
   engine.webhooks.start();
+  try {
+    await threads?.start();
+  } catch (error) {
+    await close();
+    throw error;
+  }
   return {
     id: engine.workerId,
     storage: storage.description,
     routes: composed.describe(),
     metricsUrl: metricsServer && `${metricsServer.url}/metrics`,
-    async close() {
-      await Promise.all([engine.stopWorkers(config.shutdownGraceSeconds * 1000), engine.webhooks.stop(), metricsServer?.close()]);
-      observers.close();
-      await storage.close();
-      await composed.registry.close();
-    },
+    close,
   };
 }
