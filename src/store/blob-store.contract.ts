@@ -83,6 +83,21 @@ export function describeBlobStoreContract(name: string, open: OpenBlobStore): vo
         assert.equal(await readText(blobs, 'k', { start: 0, end: 9 }), 'abcdefghij');
       }));
 
+    test('readBytes, where the adapter has it, answers what read answers, whole and by range; NOT_FOUND when missing', () =>
+      withBlobs(open, async (blobs) => {
+        const read = blobs.readBytes?.bind(blobs);
+        if (!read) return;
+        for (const piece of ['abc', 'defg', 'hij']) await blobs.append('k', streamOf(piece));
+        assert.equal((await read('k')).toString(), 'abcdefghij');
+        for (const range of [{ start: 0, end: 0 }, { start: 2, end: 3 }, { start: 1, end: 8 }, { start: 9, end: 9 }, { start: 7, end: 100 }]) {
+          assert.equal((await read('k', range)).toString(), await readText(blobs, 'k', range), JSON.stringify(range));
+        }
+        await blobs.append('empty', streamOf());
+        assert.equal((await read('empty')).length, 0);
+        await assert.rejects(read('files/t1/nope'), isNotFound);
+        await assert.rejects(read('files/t1/nope', { start: 0, end: 9 }), isNotFound);
+      }));
+
     test('truncate cuts inside an append, at a boundary and to zero; appends continue from the cut', () =>
       withBlobs(open, async (blobs) => {
         for (const piece of ['hello ', 'world', '!!']) await blobs.append('k', streamOf(piece));

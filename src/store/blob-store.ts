@@ -29,6 +29,12 @@ export interface BlobStore {
   append(key: string, source: Readable): Promise<number>;
   /** Reads the blob, or one byte range of it. Rejects with NOT_FOUND when absent. */
   read(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * The blob, or one byte range of it (an end past the blob stops at its end), in one Buffer:
+   * optional, for adapters that can read it in one call (local disk); `readBlobBytes`
+   * (read-blob.ts) falls back to `read`. Rejects with NOT_FOUND when absent.
+   */
+  readBytes?(key: string, range?: ByteRange): Promise<Buffer>;
   /** Size in bytes, or undefined when the blob does not exist. */
   size(key: string): Promise<number | undefined>;
   /** Cuts the blob down to `sizeBytes` (drops bytes of a chunk that failed half-way). */

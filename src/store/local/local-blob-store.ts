@@ -1,13 +1,14 @@
 /**
  * BlobStore on the local file system, under `<root>/`. Appends go through a write stream with
- * backpressure (`pipeline`), reads are file streams with optional byte ranges, moves are
+ * backpressure (`pipeline`), reads are file streams with optional byte ranges (or, for a small
+ * blob read whole, one read into one Buffer), moves are
  * renames within the same file system (atomic). Copies are hard links (instant); a blob that
  * shares its inode is given a private copy before it is appended to or truncated, so that a
  * copy stays an independent snapshot. A full disk surfaces as UNAVAILABLE (disk-errors.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { notFound } from '../../core/errors.js';
@@ -49,6 +50,30 @@ export function createLocalBlobStore(root: string): BlobStore {
         throw notFound(`blob ${key} not found`);
       }
       return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+    },
+
+    async readBytes(key, range?: ByteRange) {
+      let file: FileHandle;
+      try {
+        file = await open(pathOf(key), 'r');
+      } catch {
+        throw notFound(`blob ${key} not found`);
+      }
+      try {
+        const size = (await file.stat()).size;
+        const start = range ? Math.min(range.start, size) : 0;
+        const end = range ? Math.min(range.end + 1, size) : size;
+        const bytes = Buffer.allocUnsafe(Math.max(0, end - start));
+        let filled = 0;
+        while (filled < bytes.length) {
+          const { bytesRead } = await file.read(bytes, filled, bytes.length - filled, start + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return filled === bytes.length ? bytes : bytes.subarray(0, filled);
+      } finally {
+        await file.close();
+      }
     },
 
     async size(key) {
