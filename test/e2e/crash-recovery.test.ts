@@ -2,8 +2,9 @@
  * Crash safety: a 20,000-request batch on a simulated model with latency, while the server is
  * killed with SIGKILL again and again and restarted on the same data directory. The batch must
  * succeed with every key exactly once, and the backend (whose calls are logged to a file that
- * survives the kills) must have been called at most requests + concurrency × kills times:
- * only requests in flight at a kill may run twice.
+ * survives the kills) must have been called at most requests + concurrency × workers × kills
+ * times: only requests in flight at a kill may run twice. Once with the default one worker, once
+ * with two (`--worker-threads 2`: the second on a thread of its own, killed with the process).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,12 +19,12 @@ const REQUESTS = 20_000;
 const CONCURRENCY = 32;
 const KILLS = 4;
 
-describe('kill -9 during a batch', () => {
+for (const workers of [1, 2]) describe(`kill -9 during a batch, ${workers} worker${workers === 1 ? '' : 's'}`, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'batchmode-crash-'));
   const callLog = join(dataDir, '..', `${dataDir.split('/').at(-1)}-calls.log`);
   const env = {
     BATCHMODE_API_KEYS: KEY, BATCHMODE_SIM_LATENCY_MS: '5', BATCHMODE_WORKER_CONCURRENCY: String(CONCURRENCY),
-    BATCHMODE_SHARD_SIZE: '500', BATCHMODE_SIM_CALL_LOG: callLog,
+    BATCHMODE_SHARD_SIZE: '500', BATCHMODE_SIM_CALL_LOG: callLog, BATCHMODE_WORKER_THREADS: String(workers),
   };
   let server: ServerProcess | undefined;
   after(async () => {
@@ -65,8 +66,9 @@ describe('kill -9 during a batch', () => {
     assertEveryKeyOnce(await resultKeys(api, KEY, operation), REQUESTS);
 
     const calls = readFileSync(callLog, 'utf8').trim().split('\n').length;
-    context.diagnostic(`${kills} kills; backend calls ${calls} for ${REQUESTS} requests (bound ${REQUESTS + CONCURRENCY * kills})`);
+    const bound = REQUESTS + CONCURRENCY * workers * kills;
+    context.diagnostic(`${kills} kills; backend calls ${calls} for ${REQUESTS} requests (bound ${bound})`);
     assert.ok(calls >= REQUESTS);
-    assert.ok(calls <= REQUESTS + CONCURRENCY * kills, `${calls} calls > ${REQUESTS} + ${CONCURRENCY} × ${kills}`);
+    assert.ok(calls <= bound, `${calls} calls > ${REQUESTS} + ${CONCURRENCY} × ${workers} × ${kills}`);
   });
 });
