@@ -16,11 +16,12 @@ import { finished } from 'node:stream/promises';
 import { Pool } from 'undici';
 import { toChatRequest } from '../src/backends/openai/to-chat-request.js';
 import type { GenerateContentRequest } from '../src/core/gemini-types.js';
-import { BENCH_MODEL, createApiClient, expectAllSucceeded } from './support/api-client.js';
+import { BENCH_MODEL, createApiClient } from './support/api-client.js';
 import { startChildServer } from './support/child-server.js';
 import type { Figure, FigureResult } from './support/figure.js';
 import { writeRequestFile } from './support/request-file.js';
 import { startBenchServer } from './support/server-process.js';
+import { runTimedBatch } from './support/timed-batch.js';
 import { formatCount, formatSeconds } from './support/stats.js';
 
 const TITLE = 'End to end via the OpenAI-compatible backend vs a bare undici Pool';
@@ -110,19 +111,9 @@ export const openaiE2eFigure: Figure = {
       scope, env: { BATCHMODE_CONFIG: configPath, BATCHMODE_WORKER_CONCURRENCY: String(CONCURRENCY) }, cpuProfileDir: cpuProfileDir('openai-e2e'),
     });
     const api = createApiClient(server.url, server.apiKey);
-    const file = await api.uploadResumable(input.path, { displayName: 'openai-e2e' });
-    const createStarted = performance.now();
-    const created = await api.createFileBatch(file.name, 'openai-e2e');
-    const createMs = performance.now() - createStarted;
-    let allCountedMs: number | undefined;
-    const waited = await api.waitForBatch(created.name, {
-      intervalMs: POLL_MS,
-      timeoutMs: 10 * 60_000,
-      onPoll: (operation) => {
-        if (allCountedMs === undefined && operation.metadata.batchStats?.pendingRequestCount === undefined) allCountedMs = performance.now();
-      },
+    const { createStartedMs: createStarted, createMs, waited, allCountedMs } = await runTimedBatch(api, input.path, 'openai-e2e', {
+      requests, intervalMs: POLL_MS, timeoutMs: 10 * 60_000,
     });
-    expectAllSucceeded(waited.operation, requests);
     const batchMs = waited.doneMs - createStarted;
     const batchRate = requests / (batchMs / 1000);
     const peak = server.memory().peakRssBytes;

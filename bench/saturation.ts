@@ -5,10 +5,11 @@
  * rate over the ideal says how well the engine keeps every slot busy.
  */
 import { join } from 'node:path';
-import { createApiClient, expectAllSucceeded } from './support/api-client.js';
+import { createApiClient } from './support/api-client.js';
 import type { Figure, FigureResult } from './support/figure.js';
 import { writeRequestFile } from './support/request-file.js';
 import { startBenchServer } from './support/server-process.js';
+import { runTimedBatch } from './support/timed-batch.js';
 import { formatCount, formatSeconds } from './support/stats.js';
 
 const TITLE = 'Backend saturation';
@@ -33,20 +34,10 @@ export const saturationFigure: Figure = {
       cpuProfileDir: cpuProfileDir('saturation'),
     });
     const api = createApiClient(server.url, server.apiKey);
-    const file = await api.uploadResumable(input.path, { displayName: 'saturation' });
-    const createStarted = performance.now();
-    const created = await api.createFileBatch(file.name, 'saturation');
-    const createMs = performance.now() - createStarted;
-    log(`created ${created.name} in ${formatSeconds(createMs)}; waiting`);
-    let allCountedMs: number | undefined;
-    const waited = await api.waitForBatch(created.name, {
-      intervalMs: POLL_MS,
-      timeoutMs: 10 * 60_000,
-      onPoll: (operation) => {
-        if (allCountedMs === undefined && operation.metadata.batchStats?.pendingRequestCount === undefined) allCountedMs = performance.now();
-      },
+    const { createStartedMs: createStarted, createMs, name, waited, allCountedMs } = await runTimedBatch(api, input.path, 'saturation', {
+      requests, intervalMs: POLL_MS, timeoutMs: 10 * 60_000,
     });
-    expectAllSucceeded(waited.operation, requests);
+    log(`created ${name} in ${formatSeconds(createMs)}; done`);
     await server.stop();
 
     const runningAt = waited.firstSeenMs.BATCH_STATE_RUNNING;

@@ -8,11 +8,12 @@
  * reported beside it. Upload and create (whole-file validation) are timed separately.
  */
 import { join } from 'node:path';
-import { createApiClient, expectAllSucceeded } from './support/api-client.js';
+import { createApiClient } from './support/api-client.js';
 import { measureCeiling, sampleResponse, type CeilingRun } from './support/ceiling.js';
 import type { Figure, FigureContext, FigureResult } from './support/figure.js';
 import { writeRequestFile } from './support/request-file.js';
 import { startBenchServer } from './support/server-process.js';
+import { runTimedBatch } from './support/timed-batch.js';
 import { formatCount, formatMib, formatSeconds, MIB } from './support/stats.js';
 
 const TITLE = 'Throughput vs ceiling';
@@ -44,26 +45,16 @@ async function runBatch(context: FigureContext, inputPath: string, requests: num
     cpuProfileDir: cpuProfileDir(`throughput-${workerThreads}`),
   });
   const api = createApiClient(server.url, server.apiKey);
-  const uploadStarted = performance.now();
-  const file = await api.uploadResumable(inputPath, { displayName: 'throughput' });
-  const uploadMs = performance.now() - uploadStarted;
-  const createStarted = performance.now();
-  const created = await api.createFileBatch(file.name, 'throughput');
-  const createMs = performance.now() - createStarted;
-  log(`${label}: uploaded in ${formatSeconds(uploadMs)}, created ${created.name} in ${formatSeconds(createMs)} (validation); waiting`);
   let lastReport = 0;
-  let allCountedMs: number | undefined;
-  const waited = await api.waitForBatch(created.name, {
-    intervalMs: POLL_MS,
-    timeoutMs: 20 * 60_000,
+  const { uploadMs, createMs, createStartedMs: createStarted, waited, allCountedMs } = await runTimedBatch(api, inputPath, 'throughput', {
+    requests, intervalMs: POLL_MS, timeoutMs: 20 * 60_000,
     onPoll: (operation) => {
-      if (allCountedMs === undefined && operation.metadata.batchStats?.pendingRequestCount === undefined) allCountedMs = performance.now();
       if (performance.now() - lastReport < 5000) return;
       lastReport = performance.now();
       log(`${label}: ${operation.metadata.state} ${operation.metadata.batchStats?.successfulRequestCount ?? 0} done`);
     },
   });
-  expectAllSucceeded(waited.operation, requests);
+  log(`${label}: uploaded in ${formatSeconds(uploadMs)}, created in ${formatSeconds(createMs)} (validation)`);
   const totalMs = waited.doneMs - createStarted;
   const runningAt = waited.firstSeenMs.BATCH_STATE_RUNNING;
   const peakRssBytes = server.memory().peakRssBytes;

@@ -37,25 +37,17 @@ export interface OpenStorageOptions {
 
 export async function openStorage(config: Config, logger: Logger, options: OpenStorageOptions = {}): Promise<Storage> {
   const { blobs, blobDescription, closeBlobs } = await openBlobs(config);
-  if (config.databaseUrl === undefined && options.thread) {
-    const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));
-    return {
-      store, blobs,
-      description: `SQLite in ${config.dataDir}, ${blobDescription}`,
-      async close() {
-        await store.close();
-        closeBlobs();
-      },
-    };
-  }
   if (config.databaseUrl === undefined) {
-    const unlock = lockDataDir(config.dataDir);
+    // The main thread owns the data directory; a worker thread beside it only opens the file.
+    const unlock = options.thread ? () => undefined : lockDataDir(config.dataDir);
     const store = openSqliteStore(join(config.dataDir, 'batchmode.db'));
-    const released = await store.shards.releaseEveryLease();
-    if (released > 0) logger.info('resuming shards of a previous run', { shards: released });
-    // Likewise webhook deliveries a killed process was sending: they go out again, same webhook-id.
-    const deliveries = await store.deliveries.releaseEveryLease();
-    if (deliveries > 0) logger.info('resending webhook deliveries of a previous run', { deliveries });
+    if (!options.thread) {
+      const released = await store.shards.releaseEveryLease();
+      if (released > 0) logger.info('resuming shards of a previous run', { shards: released });
+      // Likewise webhook deliveries a killed process was sending: they go out again, same webhook-id.
+      const deliveries = await store.deliveries.releaseEveryLease();
+      if (deliveries > 0) logger.info('resending webhook deliveries of a previous run', { deliveries });
+    }
     return {
       store, blobs,
       description: `SQLite in ${config.dataDir}, ${blobDescription}`,
