@@ -75,12 +75,12 @@ const SETTINGS = {
     schema: z.coerce.number().int().positive().default(64),
   },
   /**
-   * Batch workers in this process: the first on the main thread, the others each on a thread of
-   * their own (server/worker-threads.ts), so that a fast backend's batch uses more than one core.
+   * Batch workers in this process: 1 on the main thread, or N > 1 each on a thread of its own
+   * (server/worker-threads.ts), so that a fast backend's batch uses more than one core.
    */
   workerThreads: {
     env: 'BATCHMODE_WORKER_THREADS', flag: '--worker-threads',
-    help: 'batch workers in this process, the first on the main thread and each other on its own thread; each is a worker of its own, with its own concurrency and per-model limits (default 1)',
+    help: 'batch workers in this process: 1 runs on the main thread, more each on a thread of its own; each is a worker of its own, with its own concurrency and per-model limits (default 1)',
     schema: z.coerce.number().int().min(1).max(64).default(1),
   },
   /** Requests per shard: the unit a worker claims, and the most a crash can make it redo. */

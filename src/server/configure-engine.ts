@@ -36,6 +36,8 @@ export function configureEngine(input: {
   events: EngineEvents;
   /** This process's worker threads (worker-threads.ts), if it runs any. */
   peers?: PeerWorkers;
+  /** Whether this engine's own pool runs (default: a worker process, or serve unless `--workers=false`). */
+  runsWorkers?: boolean;
 }): Engine {
   const { config } = input;
   return createEngine({
@@ -45,7 +47,7 @@ export function configureEngine(input: {
     role: input.role,
     events: input.events,
     ...(input.peers ? { peers: input.peers } : {}),
-    runsWorkers: input.role === 'worker' || config.workers,
+    runsWorkers: input.runsWorkers ?? (input.role === 'worker' || config.workers),
     settings: {
       concurrency: config.workerConcurrency,
       maxActiveShards: MAX_ACTIVE_SHARDS,

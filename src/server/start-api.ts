@@ -2,8 +2,8 @@
  * The composition root of `batchmode serve`: opens the storage (open-storage.ts), creates the
  * batch engine (configure-engine.ts), wires the file services and routes (the native Gemini API's
  * and the OpenAI-compatible surface's, on the same services), starts the HTTP server
- * and, unless `--workers=false`, this process's batch workers (with `--worker-threads`, some on
- * threads of their own: worker-threads.ts). Everything reports to this
+ * and, unless `--workers=false`, this process's batch workers (with `--worker-threads` N > 1, each
+ * on a thread of its own: worker-threads.ts). Everything reports to this
  * process's metrics (`GET /metrics`) and lifecycle log through one EngineEvents (observe-engine.ts).
  */
 import type { AddressInfo } from 'node:net';
@@ -92,12 +92,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const { files, uploads } = createFileServices(fileDeps);
   const composed = composeRegistry(config);
   const { registry } = composed;
-  // `--worker-threads N`: N - 1 more workers, each on a thread of its own (worker-threads.ts).
+  // `--worker-threads N` (N > 1): the N workers each on a thread of its own (worker-threads.ts),
+  // the main thread left to the API; otherwise the one worker runs here.
   const threads = config.workers && config.workerThreads > 1
-    ? createWorkerThreads({ config, count: config.workerThreads - 1, events, logger, store })
+    ? createWorkerThreads({ config, count: config.workerThreads, events, logger, store })
     : undefined;
-  const engine = configureEngine({ config, store, blobs, registry, logger, role: 'serve', events, ...(threads ? { peers: threads } : {}) });
-  if (config.workers) observers.watchWorkers(engine);
+  const workersHere = config.workers && threads === undefined;
+  const engine = configureEngine({
+    config, store, blobs, registry, logger, role: 'serve', events, runsWorkers: workersHere, ...(threads ? { peers: threads } : {}),
+  });
+  if (workersHere) observers.watchWorkers(engine);
   const { batches, directory } = engine;
   // The key pair that signs per-batch webhook deliveries exists before anything can be sent or asked for.
   await ensureSigningKey(store, systemClock);
@@ -153,7 +157,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const graceMs = config.shutdownGraceSeconds * 1000;
     await Promise.all([
       closeServer(server, graceMs),
-      config.workers ? engine.stopWorkers(graceMs) : Promise.resolve(),
+      workersHere ? engine.stopWorkers(graceMs) : Promise.resolve(),
       threads?.close(graceMs),
       engine.webhooks.stop(),
     ]);
@@ -162,7 +166,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await registry.close();
   };
   await listen(server, config.port, config.host);
-  if (config.workers) await engine.startWorkers();
+  if (workersHere) await engine.startWorkers();
   // Every process delivers webhook events, with or without workers.
   engine.webhooks.start();
   try {

@@ -3,7 +3,7 @@
  * PostgreSQL store (and the blob store) with the API processes; shards are handed out by
  * leases in the database, so any number of these may run on any number of machines. Its engine
  * reports to this process's metrics and lifecycle log (observe-engine.ts), and with
- * `--worker-threads N` runs N - 1 more workers on threads of their own (worker-threads.ts); with
+ * `--worker-threads N` (N > 1) runs its N workers each on a thread of its own (worker-threads.ts); with
  * `--metrics-port` a small server (metrics-server.ts) serves `/metrics`, `/healthz`, `/readyz`.
  */
 import { composeRegistry } from './compose-backends.js';
@@ -38,11 +38,14 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const composed = composeRegistry(config);
   const observers = observeEngine(storage.store, logger);
   const { events } = observers;
+  // `--worker-threads N` (N > 1): the N workers each on a thread of its own (worker-threads.ts).
   const threads = config.workerThreads > 1
-    ? createWorkerThreads({ config, count: config.workerThreads - 1, events, logger, store: storage.store })
+    ? createWorkerThreads({ config, count: config.workerThreads, events, logger, store: storage.store })
     : undefined;
-  const engine = configureEngine({ ...storage, config, registry: composed.registry, logger, role: 'worker', events, ...(threads ? { peers: threads } : {}) });
-  observers.watchWorkers(engine);
+  const engine = configureEngine({
+    ...storage, config, registry: composed.registry, logger, role: 'worker', events, runsWorkers: threads === undefined, ...(threads ? { peers: threads } : {}),
+  });
+  if (!threads) observers.watchWorkers(engine);
   let metricsServer: MetricsServer | undefined;
   try {
     await ensureSigningKey(storage.store, systemClock);
@@ -61,12 +64,12 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const close = (): Promise<void> => (closing ??= shutDown());
   const shutDown = async (): Promise<void> => {
     const graceMs = config.shutdownGraceSeconds * 1000;
-    await Promise.all([engine.stopWorkers(graceMs), threads?.close(graceMs), engine.webhooks.stop(), metricsServer?.close()]);
+    await Promise.all([threads ? Promise.resolve() : engine.stopWorkers(graceMs), threads?.close(graceMs), engine.webhooks.stop(), metricsServer?.close()]);
     observers.close();
     await storage.close();
     await composed.registry.close();
   };
-  await engine.startWorkers();
+  if (!threads) await engine.startWorkers();
   engine.webhooks.start();
   try {
     await threads?.start();

@@ -1,7 +1,7 @@
 /**
  * The entry of one worker thread of an embedded server (worker-threads.ts starts it): a batch
  * worker like `batchmode worker`, on its own connection to the same store and its own backends,
- * claiming shards by lease beside the main thread's worker. It serves no HTTP and delivers no
+ * claiming shards by lease beside the process's other workers. It serves no HTTP and delivers no
  * webhooks (the main thread does both); its engine events go to the main thread's metrics and
  * lifecycle log (thread-events.ts). It stops when the main thread says so, draining as SIGTERM
  * drains a worker process.

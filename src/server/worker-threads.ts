@@ -1,9 +1,10 @@
 /**
- * The extra batch workers of one process (`--worker-threads N`: N - 1 of them), each on a
- * worker thread (worker-thread.ts) with its own store connection, backends, concurrency and
- * per-model limits, claiming shards by lease as worker processes do. One worker on one thread
+ * The batch workers of one process with `--worker-threads N` (N > 1), each on a worker thread
+ * (worker-thread.ts) with its own store connection, backends, concurrency and per-model limits,
+ * claiming shards by lease as worker processes do; the main thread keeps the API. One worker
  * tops out at one core of parsing, result lines and appends; a fast backend's batch (the
- * simulated model, a local server) then runs on more cores.
+ * simulated model, a local server) then runs on more cores, and the API's event loop does not
+ * wait behind batch work.
  *
  * The main thread tells the threads what its batch service learns (a new batch: look for work
  * now; a cancelled one: abort its requests) and replays their engine events into this
@@ -24,7 +25,7 @@ import { replayEvents, type ForwardedEvent } from './thread-events.js';
 /** What a thread is started with. */
 export interface WorkerThreadData<C> {
   config: C;
-  /** 1 for the first extra thread (the main thread's worker is 0), for its log lines. */
+  /** 1 for the first thread, for its log lines. */
   index: number;
 }
 
@@ -35,7 +36,7 @@ export type ToThread = { type: 'wake' } | { type: 'abort'; batchId: string } | {
 export type FromThread = { type: 'ready'; workerId: string } | { type: 'events'; events: ForwardedEvent[] } | { type: 'stopped' };
 
 export interface WorkerThreads {
-  /** Threads started (the process's workers less the main thread's). */
+  /** Threads started (the process's workers). */
   readonly size: number;
   /** Starts every thread; resolves once each runs its worker, rejects if one fails to start. */
   start(): Promise<void>;
@@ -70,12 +71,20 @@ interface Slot {
   exited: Promise<void>;
 }
 
+/**
+ * A worker thread's young generation at most: the requests in flight (256 × ~15 KB) survive
+ * every scavenge of a small one and are copied each time. Measured on the throughput figure, a
+ * worker's time in garbage collection: 13 % with V8's default, 6–8 % with 64 MiB, 4.5–5 % with
+ * 128 MiB; peak RSS of a 2-thread server ~310, ~430 and ~535 MiB.
+ */
+const YOUNG_GENERATION_MB = 64;
+
 /** How long past its grace period a stopping thread may take before it is terminated. */
 const STOP_MARGIN_MS = 5_000;
 
 export function createWorkerThreads<C>(options: WorkerThreadsOptions<C>): WorkerThreads {
   const { logger } = options;
-  const spawn = options.spawn ?? ((data: WorkerThreadData<C>) => spawnModuleThread(import.meta.url, 'worker-thread', { workerData: data }));
+  const spawn = options.spawn ?? ((data: WorkerThreadData<C>) => spawnModuleThread(import.meta.url, 'worker-thread', { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
   let closing = false;
   const slots: Slot[] = Array.from({ length: options.count }, (_, i) => ({
     index: i + 1, worker: undefined, workerId: undefined, restartTimer: undefined, exited: Promise.resolve(),
