@@ -54,23 +54,3 @@ test('a tick of many appends, long ones and multi-byte text among them, is writt
   await appender.close();
   assert.equal(readFileSync(path, 'utf8'), lines.join(''));
 });
-
-test('appends made while a write runs wait for it and go out together, in order', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'appender-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'log');
-  const appender = openLocalAppender(path);
-  const first = appender.append('a\n');
-  await new Promise((resolve) => setImmediate(resolve)); // the first write has started, not ended
-  const second = appender.append('b\n');
-  const third = appender.append('c\n');
-  assert.notEqual(second, first, 'not part of the running write');
-  assert.equal(second, third, 'one write for everything that waited');
-  await first;
-  await second;
-  assert.equal(readFileSync(path, 'utf8'), 'a\nb\nc\n');
-  const last = appender.append('d\n');
-  await appender.close();
-  await last;
-  assert.equal(readFileSync(path, 'utf8'), 'a\nb\nc\nd\n', 'close writes what is pending');
-});
