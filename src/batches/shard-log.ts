@@ -9,7 +9,7 @@
 import type { ShardRecord } from '../core/batch.js';
 import { shardLogKey } from '../core/blob-keys.js';
 import { addEncodedUsage, addUsage, decodeUsage, emptyUsage, encodeUsage, type TokenUsage } from '../core/usage.js';
-import { readLines, type Line } from '../lib/line-reader.js';
+import { eachLineRange, readLines, type Line } from '../lib/line-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { readBlobBytes } from '../store/read-blob.js';
 
@@ -23,7 +23,6 @@ const TAB = FIELD_SEPARATOR.charCodeAt(0);
 const DIGIT_0 = 0x30;
 const SUCCEEDED = SUCCEEDED_MARK.charCodeAt(0);
 const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
 
 export function encodeOutputLine(requestIndex: number, succeeded: boolean, resultLine: string, usage?: Partial<TokenUsage>): string {
   const mark = succeeded ? SUCCEEDED_MARK : FAILED_MARK;
@@ -156,13 +155,8 @@ export async function readShardOutput(blobs: BlobStore, shard: ShardRecord, opti
     // Kept whole anyway: read in one piece and split by offsets, with no await and no Buffer per line.
     const bytes = await readBlobBytes(blobs, key);
     output.bytes = bytes;
-    let from = 0;
-    for (let at = bytes.indexOf(NEWLINE, from); at !== -1; at = bytes.indexOf(NEWLINE, from)) {
-      const end = at > from && bytes[at - 1] === CARRIAGE_RETURN ? at - 1 : at;
-      if (!take(bytes, from, end, 0, at + 1)) break;
-      from = at + 1;
-    }
-    // Bytes after the last newline are a torn write: not taken.
+    // A last line without its newline is a torn write: not taken.
+    eachLineRange(bytes, (start, end, next) => bytes[next - 1] === NEWLINE && take(bytes, start, end, 0, next));
     return output;
   }
   for await (const line of readLines(await blobs.read(key))) {

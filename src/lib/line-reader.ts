@@ -46,20 +46,20 @@ export async function* readLines(source: AsyncIterable<Buffer | string>, baseOff
 
 /**
  * The lines of `data`, a whole stream already in memory, split exactly as `readLines` splits
- * them but without an await per line; `visit` returns false to stop.
+ * them but without an await, an object or a Buffer per line: `visit` gets each line's bytes as
+ * `data[start, end)` (no newline, no carriage return before it) and where the next line starts
+ * (`next`; `data.length` for a last line without a newline); it returns false to stop.
  */
-export function eachLine(data: Buffer, visit: (line: Line) => boolean, baseOffset = 0): void {
+export function eachLineRange(data: Buffer, visit: (start: number, end: number, next: number) => boolean): void {
   let from = 0;
-  let number = 0;
   for (let at = data.indexOf(NEWLINE, from); at !== -1; at = data.indexOf(NEWLINE, from)) {
     const lineEnd = at > from && data[at - 1] === CARRIAGE_RETURN ? at - 1 : at;
-    number++;
-    if (!visit({ bytes: data.subarray(from, lineEnd), number, start: baseOffset + from, end: baseOffset + at + 1 })) return;
+    if (!visit(from, lineEnd, at + 1)) return;
     from = at + 1;
   }
   if (from < data.length) {
     const lineEnd = data[data.length - 1] === CARRIAGE_RETURN ? data.length - 1 : data.length;
-    visit({ bytes: data.subarray(from, lineEnd), number: number + 1, start: baseOffset + from, end: baseOffset + data.length });
+    visit(from, lineEnd, data.length);
   }
 }
 
