@@ -18,7 +18,7 @@ import { observeEngine } from './observe-engine.js';
 import { createWorkerThreads } from './worker-threads.js';
 
 export interface RunningWorker {
-  /** The id its shard leases and heartbeat carry. */
+  /** The id its shard leases and heartbeat carry (with worker threads, theirs, comma-separated). */
   id: string;
   /** Where metadata and file bytes live, for the start-up banner. */
   storage: string;
@@ -78,7 +78,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     throw error;
   }
   return {
-    id: engine.workerId,
+    id: threads ? threads.workerIds().join(',') : engine.workerId,
     storage: storage.description,
     routes: composed.describe(),
     metricsUrl: metricsServer && `${metricsServer.url}/metrics`,

@@ -66,6 +66,7 @@ test('threads start, are told of new and stopped batches, send their events, and
   await threads.start();
   assert.equal(threads.size, 2);
   assert.deepEqual(started, [{ config: 'the config', index: 1 }, { config: 'the config', index: 2 }]);
+  assert.deepEqual(threads.workerIds(), ['thread-1', 'thread-2'], 'the ids the threads answered ready with');
   threads.wake();
   threads.abortBatch('b1');
   await until(() => seen.length === 4);

@@ -44,6 +44,8 @@ export interface WorkerThreads {
   wake(): void;
   /** A batch was stopped: every thread aborts its requests now. */
   abortBatch(batchId: string): void;
+  /** The worker ids (as shard leases and heartbeat rows carry them) of the threads running now. */
+  workerIds(): string[];
   /** Drains each thread for up to `graceMs` (in-flight requests finish, shards are given back), then ends it. */
   close(graceMs: number): Promise<void>;
 }
@@ -140,6 +142,7 @@ export function createWorkerThreads<C>(options: WorkerThreadsOptions<C>): Worker
     async start() {
       await Promise.all(slots.map(launch));
     },
+    workerIds: () => slots.flatMap((slot) => (slot.workerId === undefined ? [] : [slot.workerId])),
     wake: () => post({ type: 'wake' }),
     abortBatch: (batchId) => post({ type: 'abort', batchId }),
     async close(graceMs) {

@@ -42,6 +42,8 @@ describe('scale-out: one worker process with two worker threads', () => {
     }, (size) => size === 2, 60_000, 50, 'both threads holding shards');
     assert.equal(rows.length, 2);
     assert.deepEqual(new Set(rows.map((row) => row.pid)), new Set([worker.child.pid]), 'both in the worker process');
+    const banner = /batchmode worker (\S+) running/.exec(worker.output())?.[1];
+    assert.deepEqual(banner?.split(',').sort(), rows.map((row) => row.name.replace(/^workers\//, '')).sort(), 'the banner names the threads\' worker ids');
 
     const finished = await batch.waitDone(120_000);
     assert.equal(finished.metadata.state, 'BATCH_STATE_SUCCEEDED');
